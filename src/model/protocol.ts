@@ -1,0 +1,46 @@
+/**
+ * The agent's JSON-lines protocol (one JSON object per line on stdin/stdout), so one SSH exec
+ * channel is all the console needs. See docs/protocol.md.
+ */
+import type { ClusterSnapshot } from './snapshot.js';
+
+export const PROTOCOL_VERSION = 1;
+
+export type Capability = 'snapshot' | 'watch' | 'action' | 'fence-check';
+
+/** First line the agent writes. */
+export interface HelloMessage {
+  type: 'hello';
+  protocol: typeof PROTOCOL_VERSION;
+  schema: number;
+  agent: string;
+  node: string;
+  node_version: string;
+  capabilities: Capability[];
+  mode: 'live' | 'cib-file';
+}
+
+export type ClientRequest =
+  | { id: string; type: 'snapshot' }
+  | { id: string; type: 'watch'; minIntervalMs?: number; maxIntervalMs?: number }
+  | { id: string; type: 'unwatch' }
+  | { id: string; type: 'ping' }
+  | { id: string; type: 'action'; action: ActionRequest; dryRun?: boolean }
+  | { id: string; type: 'fence-check' };
+
+/** A named action request; the host re-validates it against its CIB and plans argv itself. */
+export interface ActionRequest {
+  name: string;
+  resource?: string;
+  node?: string;
+  [key: string]: unknown;
+}
+
+export type AgentMessage =
+  | HelloMessage
+  | { id: string; type: 'snapshot'; snapshot: ClusterSnapshot; trigger?: string }
+  | { id: string; type: 'pong'; time: string }
+  | { id: string; type: 'unwatched' }
+  | { id: string; type: 'action-result'; result: unknown }
+  | { id: string; type: 'fence-check'; result: unknown }
+  | { id: string | null; type: 'error'; code: string; message: string; exitCode?: number };
