@@ -2,7 +2,7 @@
  * The only place the agent starts processes. Every call is execFile with an argument array and a
  * timeout; every failure becomes a ToolError that says which tool, which arguments and what happened.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 
 export type ToolFailure = 'missing' | 'timeout' | 'exit' | 'killed' | 'spawn';
 
@@ -102,6 +102,7 @@ export const DEFAULT_TIMEOUT_MS = 15_000;
 
 /** Runs tools on this host, optionally through a prefix command (e.g. ["nsenter", "-t", "1", "-a"]). */
 export class LocalToolRunner implements ToolRunner {
+  // (stream() below makes it a StreamingToolRunner)
   readonly where: string;
   constructor(
     private readonly prefix: string[] = [],
@@ -155,4 +156,33 @@ export class LocalToolRunner implements ToolRunner {
       else child.stdin?.end();
     });
   }
+
+  stream(tool: string, args: string[], onData: (chunk: string) => void, opts: { env?: Record<string, string> } = {}): ToolStream {
+    const file = this.prefix.length ? this.prefix[0]! : tool;
+    const argv = this.prefix.length ? [...this.prefix.slice(1), tool, ...args] : args;
+    const env = { ...process.env, TZ: 'UTC', LC_ALL: 'C', ...this.baseEnv, ...opts.env };
+    const child = spawn(file, argv, { env, stdio: ['ignore', 'pipe', 'ignore'] });
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', onData);
+    const exited = new Promise<number | null>((resolve) => {
+      child.on('error', () => resolve(null));
+      child.on('close', (code) => resolve(code));
+    });
+    return { exited, kill: () => child.kill('SIGTERM') };
+  }
+}
+
+/** A long-running tool whose output is watched (e.g. crm_mon in its refreshing mode). */
+export interface ToolStream {
+  /** Resolves with the exit code (or null when killed) when the process ends. */
+  readonly exited: Promise<number | null>;
+  kill(): void;
+}
+
+export interface StreamingToolRunner extends ToolRunner {
+  stream(tool: string, args: string[], onData: (chunk: string) => void, opts?: { env?: Record<string, string> }): ToolStream;
+}
+
+export function canStream(r: ToolRunner): r is StreamingToolRunner {
+  return typeof (r as Partial<StreamingToolRunner>).stream === 'function';
 }
