@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The whole test suite: Debian packages, type check, unit and conformance tests, then the
+# integration tests on the real sandbox cluster (brought up and down by the integration setup).
+# Prints one closing line "N passed, N failed" over everything.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+fail() { echo "test: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
+[ "$(id -u)" = 0 ] || fail "the integration tests build a real cluster in namespaces and need root (run: sudo npm test; npm run test:unit needs no root)"
+[ -r /etc/debian_version ] || fail "the sandbox cluster needs Debian 12 (apt-get); this is not Debian"
+unshare --net true 2>/dev/null || fail "cannot create network namespaces here (unshare --net failed)"
+
+bash scripts/install-deps.sh || fail "could not install the Debian packages"
+[ -d node_modules ] || npm ci || fail "npm ci failed"
+npm run --silent build || fail "build failed"
+
+out=$(mktemp -d)
+status=0
+npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$out/unit.json" || status=1
+npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$out/integration.json" || status=1
+node scripts/test-totals.mjs "$out/unit.json" "$out/integration.json" || status=1
+exit $status
