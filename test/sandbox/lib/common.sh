@@ -1,0 +1,119 @@
+# Shared settings and helpers of the sandbox cluster (sourced, never run).
+# Every path and address the sandbox uses is derived here.
+
+SB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+STATE=${PCMK_SANDBOX_STATE:-/var/lib/pcmk-sandbox}
+MEMBERS=(cluster-1 cluster-2 cluster-3)
+REMOTES=(remote-1)
+GUESTS=(guest-1)
+BRIDGE=pcmkbr0
+NET=198.51.100
+BRIDGE_IP=$NET.1
+CLUSTER_NAME=sandbox
+IPMI_USER=admin
+POST_DELAY=${PCMK_SANDBOX_POST_DELAY:-10}
+SB_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+NS_DIR=$STATE/ns
+
+all_hosts() { echo "${MEMBERS[@]}" "${REMOTES[@]}" "${GUESTS[@]}"; }
+bmc_hosts() { echo "${MEMBERS[@]}" "${REMOTES[@]}"; }
+booted_hosts() { echo "${MEMBERS[@]}" "${REMOTES[@]}"; }   # hosts with their own power
+
+host_kind() {
+    case "$1" in
+        cluster-[0-9]*) echo member ;;
+        remote-[0-9]*) echo remote ;;
+        guest-[0-9]*) echo guest ;;
+        *) return 1 ;;
+    esac
+}
+host_num() { echo "${1##*-}"; }
+host_ip() {
+    local n; n=$(host_num "$1")
+    case "$(host_kind "$1")" in
+        member) echo "$NET.$((10 + n))" ;;
+        remote) echo "$NET.$((20 + n))" ;;
+        guest) echo "$NET.$((30 + n))" ;;
+    esac
+}
+bmc_ip() {
+    local n; n=$(host_num "$1")
+    case "$(host_kind "$1")" in
+        member) echo "$NET.$((110 + n))" ;;
+        remote) echo "$NET.$((120 + n))" ;;
+        *) return 1 ;;
+    esac
+}
+netns_of() { echo "pcmk-$1"; }
+veth_of() { echo "pv-$1"; }
+host_dir() { echo "$STATE/hosts/$1"; }
+
+is_known_host() {
+    local h
+    for h in $(all_hosts); do [ "$h" = "$1" ] && return 0; done
+    return 1
+}
+
+# cgroup v2 hierarchy (pure v2 at /sys/fs/cgroup or hybrid at /sys/fs/cgroup/unified)
+cg_root() {
+    local m
+    if [ -f /sys/fs/cgroup/cgroup.controllers ]; then m=/sys/fs/cgroup
+    else m=$(findmnt -rn -t cgroup2 -o TARGET | head -n1)
+    fi
+    [ -n "$m" ] || return 1
+    echo "$m/pcmk-sandbox"
+}
+CG=$(cg_root 2>/dev/null || true)
+
+log() { printf '[sandbox %s] %s\n' "$(date +%T)" "$*" >&2; }
+die() { printf 'sandbox: %s\n' "$*" >&2; exit 1; }
+now_ms() { date +%s%3N; }
+
+# Close every inherited descriptor above 2 (ipmi_sim's UDP socket must not leak into hosts).
+close_fds() {
+    local fd n
+    for fd in /proc/$BASHPID/fd/*; do
+        n=${fd##*/}
+        [ "$n" -gt 2 ] 2>/dev/null && eval "exec $n>&-" 2>/dev/null
+    done
+    return 0
+}
+
+# Kill every process of a cgroup and wait (bounded) until it is empty.
+cg_kill_wait() {
+    local g=$1 i
+    [ -d "$g" ] || return 0
+    echo 1 > "$g/cgroup.kill" 2>/dev/null || true
+    for i in $(seq 1 100); do
+        grep -q 'populated 0' "$g/cgroup.events" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    echo 1 > "$g/cgroup.kill" 2>/dev/null || true
+    sleep 0.2
+}
+
+# Root-namespace pid of the init (pid 1 of its pid namespace) of host $1, if running.
+init_pid() {
+    local h=$1 hd p up pids
+    hd=$(host_dir "$h")
+    if [ "$(host_kind "$h")" != guest ] && [ -f "$hd/unshare.pid" ]; then
+        up=$(cat "$hd/unshare.pid")
+        if [ -r "/proc/$up/task/$up/children" ]; then
+            for p in $(cat "/proc/$up/task/$up/children" 2>/dev/null); do
+                if tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null | grep -qx "SANDBOX_HOST=$h"; then
+                    echo "$p"; return 0
+                fi
+            done
+        fi
+    fi
+    # fall back to a scan of the sandbox cgroups (guests live in their host's cgroup)
+    [ -n "$CG" ] && [ -d "$CG" ] || return 1
+    pids=$(cat "$CG"/*/cgroup.procs 2>/dev/null)
+    for p in $pids; do
+        awk '/^NSpid:/ { exit !($NF == 1 && NF > 2) }' "/proc/$p/status" 2>/dev/null || continue
+        if tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null | grep -qx "SANDBOX_HOST=$h"; then
+            echo "$p"; return 0
+        fi
+    done
+    return 1
+}

@@ -1,0 +1,18 @@
+#!/bin/bash
+# Boot of a guest node, started by the GuestNS agent inside the member host that runs it:
+# pid 1 of a new pid namespace, in new mount and UTS namespaces nested in that host, joined to
+# the guest's network namespace. Rebuilds the guest's private mounts, then becomes host-init.
+set -eu
+H=${SANDBOX_HOST:?}
+STATE=${SANDBOX_STATE:?}
+HD=$STATE/hosts/$H
+[ "$$" = 1 ] || { echo "guest-boot: must be pid 1" >&2; exit 1; }
+hostname "$H"
+for d in etc/corosync etc/pacemaker etc/ssh var/lib/pacemaker var/lib/corosync var/lib/pcsd var/log tmp root; do
+    [ -d "/$d" ] || continue
+    mount --bind "$HD/$d" "/$d"
+done
+for f in etc/hosts etc/hostname etc/resolv.conf; do
+    mount --bind "$HD/$f" "/$f"
+done
+exec bash "$(dirname "$0")/host-init.sh"

@@ -1,0 +1,38 @@
+#!/bin/bash
+# Runs once per host at `up`, inside the host's new persistent mount and UTS namespaces (and its
+# network namespace): sets the hostname and bind-mounts the host's private tree over the system
+# paths the cluster daemons write to. Everything here stays inside the host's mount namespace.
+set -eu
+. "$(dirname "$0")/common.sh"
+H=$1
+HD=$(host_dir "$H")
+[ "$(readlink /proc/self/ns/mnt)" != "$(readlink /proc/1/ns/mnt)" ] || die "ns-setup: refusing to run in the root mount namespace"
+
+# A member keeps a handle on every guest's network namespace (the guest is built inside it).
+if [ "$(host_kind "$H")" = member ]; then
+    for g in "${GUESTS[@]}"; do
+        mount --bind "/run/netns/$(netns_of "$g")" "$HD/guest-$g.net"
+    done
+fi
+# Inherited copies of netns and mount-ns handles would pin other hosts' namespaces.
+umount -l /run/netns 2>/dev/null || true
+umount -l "$NS_DIR" 2>/dev/null || true
+
+hostname "$H"
+for d in etc/corosync etc/pacemaker etc/ssh var/lib/pacemaker var/lib/corosync var/lib/pcsd var/log tmp root; do
+    [ -d "/$d" ] || continue
+    mount --bind "$HD/$d" "/$d"
+done
+for f in etc/hosts etc/hostname etc/resolv.conf; do
+    mount --bind "$HD/$f" "/$f"
+done
+mount --bind "$STATE/bin/systemctl" /usr/bin/systemctl
+
+# OCF providers: the system ones plus "sandbox" (the guest agent); the path is compiled in.
+OCF=$STATE/ocf
+for p in /usr/lib/ocf/resource.d/*; do
+    [ -d "$p" ] || continue
+    mkdir -p "$OCF/${p##*/}"
+    mount --bind "$p" "$OCF/${p##*/}"
+done
+mount --rbind "$OCF" /usr/lib/ocf/resource.d
