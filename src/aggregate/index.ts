@@ -1,0 +1,2 @@
+export * from './merge-view.js';
+export * from './aggregator.js';
