@@ -9,6 +9,8 @@
 #   sandbox.sh net NODE cut|restore           link down/up of the node's veth
 #   sandbox.sh sshd NODE stop|start
 #   sandbox.sh fail RESOURCE [NODE]           make the resource's next monitor fail
+#   sandbox.sh cleanup [RESOURCE]             crm_resource --cleanup (forget failures)
+#   sandbox.sh mem                            memory of the sandbox (sum of PSS per cgroup)
 #   sandbox.sh env                            shell-exportable variables
 #   sandbox.sh logs NODE                      paths of the node's logs
 #
@@ -20,7 +22,7 @@ PACKAGES=(pacemaker corosync pacemaker-cli-utils pcs crmsh resource-agents fence
     ipmitool openssh-server iproute2 util-linux python3)
 UP_TIMEOUT=${PCMK_SANDBOX_UP_TIMEOUT:-240}
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 2; }
 require_root() { [ "$(id -u)" = 0 ] || die "must run as root (namespaces, bridges, cgroups)"; }
 check_state_path() {
     case "$STATE" in
@@ -37,13 +39,14 @@ check_host() { is_known_host "$1" || die "unknown node '$1' (nodes: $(all_hosts)
 # exec NODE -- CMD...: enter the namespaces (net, mount, uts, ipc, pid) of the node's init and
 # join its cgroup, so a power off kills the command too.
 cmd_exec() {
-    local h=${1:-} pid cgp dir
+    local h=${1:-} pid cgp dir a b c
     [ -n "$h" ] || die "usage: sandbox.sh exec NODE -- COMMAND..."
     shift; [ "${1:-}" = -- ] && shift
     [ $# -gt 0 ] || set -- bash -l
     check_host "$h"
     pid=$(init_pid "$h") || die "$h is not running"
-    cgp=$(awk -F: '$1 == "0" { print $3 }' "/proc/$pid/cgroup")
+    cgp=""
+    while IFS=: read -r a b c; do [ "$a" = 0 ] && cgp=$c; done < "/proc/$pid/cgroup"
     if [ -n "$CG" ] && [ -n "$cgp" ]; then
         echo "$BASHPID" > "${CG%/pcmk-sandbox}$cgp/cgroup.procs" 2>/dev/null || true
     fi
@@ -447,7 +450,9 @@ cmd_status() {
     for h in $(bmc_hosts); do
         hd=$(host_dir "$h")
         pid=$(cat "$hd/bmc/ipmi_sim.pid" 2>/dev/null || echo -)
-        [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = ipmi_sim ] || { pid=-; rc=1; }
+        if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != ipmi_sim ]; then
+            printf '%-14s %-16s %-8s %s\n' "$h-bmc" "$(bmc_ip "$h")" - "not running"; rc=1; continue
+        fi
         bmc=$(timeout 10 ipmitool -I lanplus -C 3 -H "$(bmc_ip "$h")" -U "$IPMI_USER" -f "$STATE/ipmi_password" \
             chassis power status 2>&1 | head -n1)
         printf '%-14s %-16s %-8s %s\n' "$h-bmc" "$(bmc_ip "$h")" "$pid" "$bmc"
@@ -514,6 +519,29 @@ cmd_fail() {
     done
 }
 
+cmd_cleanup() {
+    local m
+    m=$(first_running_member) || die "no member running"
+    in_node "$m" 60 crm_resource --cleanup ${1:+--resource "$1"}
+}
+
+# mem: sum of PSS (and RSS) of every sandbox process, per cgroup (a guest counts in its host).
+cmd_mem() {
+    local g p v w t r tt=0 tr=0
+    [ -n "$CG" ] && [ -d "$CG" ] || die "sandbox is not up"
+    printf '%-16s %9s %9s\n' CGROUP PSS_MiB RSS_MiB
+    for g in "$CG"/*/; do
+        t=0; r=0
+        for p in $(cat "$g/cgroup.procs" 2>/dev/null); do
+            read -r v w < <(awk '/^Rss:/ { r = $2 } /^Pss:/ { p = $2 } END { print p + 0, r + 0 }' "/proc/$p/smaps_rollup" 2>/dev/null)
+            t=$((t + ${v:-0})); r=$((r + ${w:-0}))
+        done
+        printf '%-16s %9s %9s\n' "$(basename "$g")" $((t / 1024)) $((r / 1024))
+        tt=$((tt + t)); tr=$((tr + r))
+    done
+    printf '%-16s %9s %9s\n' total $((tt / 1024)) $((tr / 1024))
+}
+
 cmd_env() {
     local h b=""
     for h in $(bmc_hosts); do b="$b $h=$(bmc_ip "$h")"; done
@@ -559,6 +587,8 @@ main() {
         sshd) require_root; cmd_sshd "$@" ;;
         fail) require_root; cmd_fail "$@" ;;
         env) cmd_env ;;
+        cleanup) require_root; cmd_cleanup "$@" ;;
+        mem) require_root; cmd_mem ;;
         logs) cmd_logs "$@" ;;
         -h|--help|help|"") usage ;;
         *) echo "sandbox: unknown command '$c'" >&2; usage ;;

@@ -58,6 +58,7 @@ is_known_host() {
 cg_root() {
     local m
     if [ -f /sys/fs/cgroup/cgroup.controllers ]; then m=/sys/fs/cgroup
+    elif [ -f /sys/fs/cgroup/unified/cgroup.procs ]; then m=/sys/fs/cgroup/unified
     else m=$(findmnt -rn -t cgroup2 -o TARGET | head -n1)
     fi
     [ -n "$m" ] || return 1
@@ -92,28 +93,41 @@ cg_kill_wait() {
     sleep 0.2
 }
 
+# True when process $1 was started with SANDBOX_HOST=$2 in its environment.
+has_host_env() {
+    local e
+    [ -r "/proc/$1/environ" ] || return 1
+    while IFS= read -r -d '' e; do
+        [ "$e" = "SANDBOX_HOST=$2" ] && return 0
+    done < "/proc/$1/environ"
+    return 1
+}
+
 # Root-namespace pid of the init (pid 1 of its pid namespace) of host $1, if running.
 init_pid() {
-    local h=$1 hd p up pids
+    local h=$1 hd p up l
     hd=$(host_dir "$h")
+    if [ -f "$hd/init.pid" ]; then
+        p=$(< "$hd/init.pid")
+        if [ -n "$p" ] && has_host_env "$p" "$h" && grep -qE '^NSpid:.*[[:space:]]1$' "/proc/$p/status" 2>/dev/null; then
+            echo "$p"; return 0
+        fi
+    fi
     if [ "$(host_kind "$h")" != guest ] && [ -f "$hd/unshare.pid" ]; then
-        up=$(cat "$hd/unshare.pid")
+        up=$(< "$hd/unshare.pid")
         if [ -r "/proc/$up/task/$up/children" ]; then
-            for p in $(cat "/proc/$up/task/$up/children" 2>/dev/null); do
-                if tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null | grep -qx "SANDBOX_HOST=$h"; then
-                    echo "$p"; return 0
-                fi
+            for p in $(< "/proc/$up/task/$up/children"); do
+                has_host_env "$p" "$h" && { echo "$p" | tee "$hd/init.pid" 2>/dev/null; return 0; }
             done
         fi
     fi
     # fall back to a scan of the sandbox cgroups (guests live in their host's cgroup)
     [ -n "$CG" ] && [ -d "$CG" ] || return 1
-    pids=$(cat "$CG"/*/cgroup.procs 2>/dev/null)
-    for p in $pids; do
-        awk '/^NSpid:/ { exit !($NF == 1 && NF > 2) }' "/proc/$p/status" 2>/dev/null || continue
-        if tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null | grep -qx "SANDBOX_HOST=$h"; then
-            echo "$p"; return 0
-        fi
+    for p in $(cat "$CG"/*/cgroup.procs 2>/dev/null); do
+        l=$(grep -m1 '^NSpid:' "/proc/$p/status" 2>/dev/null) || continue
+        set -- $l
+        [ $# -gt 2 ] && [ "${!#}" = 1 ] || continue
+        has_host_env "$p" "$h" && { echo "$p" | tee "$hd/init.pid" 2>/dev/null; return 0; }
     done
     return 1
 }

@@ -18,7 +18,7 @@ state() { cat "$PF" 2>/dev/null || echo 0; }
 power_off() {
     echo 0 > "$PF"
     cg_kill_wait "$CG/$H"
-    rm -f "$HD/unshare.pid"
+    rm -f "$HD/unshare.pid" "$HD/init.pid"
     plog "off"
 }
 
