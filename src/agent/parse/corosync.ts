@@ -192,6 +192,10 @@ export function parseQuorumtool(text: string): QuorumtoolResult {
   return res;
 }
 
+function isIpAddress(s: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(s) || (/^[0-9a-f:.]+$/i.test(s) && s.includes(':'));
+}
+
 function membershipRow(row: string, header: { votes: boolean; qdevice: boolean }, res: QuorumtoolResult): boolean {
   const tokens = row.split(/\s+/);
   const nodeId = nodeIdOf(tokens[0] ?? '');
@@ -227,10 +231,13 @@ function membershipRow(row: string, header: { votes: boolean; qdevice: boolean }
   }
   // With -a the name is followed by the node's other addresses: "name, addr1, addr2".
   const parts = rest.split(/,\s*/).filter(Boolean);
+  // With -i (or unresolved names) the name column is the node's address itself.
+  const addresses = parts.slice(1);
+  if (parts[0] !== undefined && isIpAddress(parts[0])) addresses.unshift(parts[0]);
   res.members.push({
     nodeId,
     name: parts[0] ?? null,
-    addresses: parts.slice(1),
+    addresses,
     status: 'joined',
     votes,
     local,
