@@ -349,6 +349,14 @@ class Reader {
     for (const kid of root.children) if (sections[kid.name] === undefined) sections[kid.name] = kid;
 
     if (sections.summary === undefined && sections.nodes === undefined && sections.resources === undefined) {
+      const errors = statusErrors(root);
+      if (errors.length > 0) {
+        // e.g. CIB_file pointing at a missing file: status code 0, an error text, no sections.
+        throw new CrmMonParseError('failed', `crm_mon printed no cluster status: ${errors.join('; ')}`, {
+          code: statusCode(root),
+          errors,
+        });
+      }
       throw new CrmMonParseError(
         'not-crm-mon',
         `not crm_mon status output: <${root.name}> has none of crm_mon's sections ` +
@@ -356,6 +364,7 @@ class Reader {
           (root.attrs.request ? ` (request: ${JSON.stringify(root.attrs.request)})` : ''),
       );
     }
+    for (const e of statusErrors(root)) this.warn('crm_mon', `crm_mon reported: ${e}`);
 
     const pcmkd = sections.pacemakerd;
     if (pcmkd !== undefined && pcmkd.attrs.state !== undefined && pcmkd.attrs.state !== 'running') {
@@ -394,12 +403,23 @@ class Reader {
   }
 
   private checkResult(root: XmlElement): void {
+    const request = root.attrs.request;
+    if (request !== undefined) {
+      const program = request.trim().split(/\s+/)[0] ?? '';
+      const base = program.slice(program.lastIndexOf('/') + 1);
+      if (base !== 'crm_mon' && base !== 'crm_mon.cgi') {
+        throw new CrmMonParseError(
+          'not-crm-mon',
+          `not crm_mon output: this <pacemaker-result> was printed by ${JSON.stringify(base)} ` +
+            `(request: ${JSON.stringify(request)})`,
+        );
+      }
+    }
     const status = childNamed(root, 'status');
     const disconnected = childNamed(root, 'crm-mon-disconnected');
-    const code = status ? Number(status.attrs.code) : null;
+    const code = statusCode(root);
     const statusMsg = status?.attrs.message ?? null;
-    const errorsEl = status ? childNamed(status, 'errors') : undefined;
-    const errors = errorsEl ? errorsEl.children.filter((e) => e.name === 'error').map((e) => e.text.trim()) : [];
+    const errors = statusErrors(root);
     const detail = errors.length > 0 ? `: ${errors.join('; ')}` : '';
 
     if (disconnected !== undefined) {
@@ -422,8 +442,8 @@ class Reader {
     if (code === 102) {
       throw new CrmMonParseError(
         'disconnected',
-        `crm_mon could not connect to the cluster (status 102${statusMsg ? ` "${statusMsg}"` : ''})` +
-          ` — is Pacemaker running on this host?${detail}`,
+        'crm_mon could not connect to the cluster; is Pacemaker running on this host? ' +
+          `(status 102${statusMsg ? ` "${statusMsg}"` : ''}${detail})`,
         { code, errors },
       );
     }
@@ -432,7 +452,7 @@ class Reader {
       `crm_mon reported an error: status ${status.attrs.code ?? '?'}` +
         (statusMsg ? ` "${statusMsg}"` : '') +
         detail,
-      { code: Number.isFinite(code) ? code : null, errors },
+      { code, errors },
     );
   }
 
@@ -910,6 +930,20 @@ class Reader {
 
 // ---- small pure helpers -----------------------------------------------------------------------
 
+function statusCode(root: XmlElement): number | null {
+  const status = childNamed(root, 'status');
+  if (status === undefined || status.attrs.code === undefined) return null;
+  const n = Number(status.attrs.code);
+  return Number.isInteger(n) ? n : null;
+}
+
+function statusErrors(root: XmlElement): string[] {
+  const status = childNamed(root, 'status');
+  const errorsEl = status ? childNamed(status, 'errors') : undefined;
+  if (errorsEl === undefined) return [];
+  return errorsEl.children.filter((e) => e.name === 'error').map((e) => e.text.trim());
+}
+
 const CONTAINER_AGENT_RE = /^ocf:heartbeat:(docker|podman|rkt)$/;
 
 function validDate(ms: number, year: number, month: number, day: number): string | undefined {
@@ -951,13 +985,14 @@ function baseId(id: string): string {
 
 /**
  * Whether an operation result is a failure. rc 0 is success; 7 ("not running") is the normal
- * answer of a probe (a one-time monitor); 8 ("promoted") is the normal answer of a monitor on a
- * promoted instance.
+ * answer of a probe (a one-time monitor, which crm_mon 2.x calls "probe"); 8 ("promoted") is the
+ * normal answer of a probe or monitor on a promoted instance.
  */
 export function isFailedOp(task: string, interval: string, rc: string | null): boolean {
   if (rc === null || rc === '0') return false;
-  if (rc === '7' && task === 'monitor' && interval === '0') return false;
-  if (rc === '8' && (task === 'monitor' || task === 'promote')) return false;
+  const probe = task === 'probe' || (task === 'monitor' && interval === '0');
+  if (rc === '7' && probe) return false;
+  if (rc === '8' && (probe || task === 'monitor' || task === 'promote')) return false;
   return true;
 }
 
