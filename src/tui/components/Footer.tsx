@@ -1,0 +1,11 @@
+import React from 'react';
+import { Text } from 'ink';
+
+/** Keys of the current screen, from the keymap. */
+export function Footer({ hints, readOnly }: { hints: string[]; readOnly: boolean }) {
+  return (
+    <Text dimColor wrap="truncate">
+      {`${readOnly ? '[read-only] ' : ''}${hints.join('  ')}`}
+    </Text>
+  );
+}

@@ -1,0 +1,50 @@
+import React, { useMemo } from 'react';
+import { Box, Text } from 'ink';
+import type { Table } from '../view-models/rows.js';
+import { formatCells, layoutColumns } from '../view-models/rows.js';
+import type { WindowRange } from '../window.js';
+import { toneStyle, useTheme } from './theme.js';
+
+export interface TableViewProps {
+  table: Table;
+  width: number;
+  /** Data rows visible (the column header takes one more line). */
+  height: number;
+  window: WindowRange;
+  /** Keys of rows that changed recently (highlighted, marked "*"). */
+  changed?: ReadonlyMap<string, number>;
+  /** Shown when there are no rows. */
+  empty: string;
+}
+
+/** A table that renders only its visible window: one header line plus at most `height` rows. */
+export function TableView({ table, width, height, window, changed, empty }: TableViewProps) {
+  const { color } = useTheme();
+  const inner = Math.max(1, width - 1);
+  const widths = useMemo(() => layoutColumns(table.columns, inner), [table.columns, inner]);
+  const header = ` ${formatCells(table.columns.map((c) => c.title), table.columns, widths)}`;
+  const visible = table.rows.slice(window.start, Math.min(window.end, window.start + height));
+  return (
+    <Box flexDirection="column" width={width} height={height + 1}>
+      <Text bold wrap="truncate">
+        {header}
+      </Text>
+      {visible.length === 0 ? (
+        <Text dimColor wrap="truncate">
+          {` ${empty}`}
+        </Text>
+      ) : (
+        visible.map((row, i) => {
+          const selected = window.start + i === window.cursor;
+          const isChanged = changed?.has(row.key) ?? false;
+          const style = isChanged ? (color ? { color: 'magentaBright', bold: true } : { bold: true }) : toneStyle(row.tone, color);
+          return (
+            <Text key={row.key} wrap="truncate" inverse={selected} {...style}>
+              {`${isChanged ? '*' : ' '}${formatCells(row.cells, table.columns, widths)}`}
+            </Text>
+          );
+        })
+      )}
+    </Box>
+  );
+}

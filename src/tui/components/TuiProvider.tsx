@@ -1,0 +1,265 @@
+/**
+ * The root provider: subscribes to the view source, owns the UI store, derives what the layout
+ * needs, runs the single input handler and the async effects. No markup here.
+ */
+import React, { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useApp, useInput, useStdout, type Key } from 'ink';
+import type { ClusterView, TermSize, TuiActions, TuiContexts, ViewSource } from '../types.js';
+import type { Table, Target } from '../view-models/rows.js';
+import type { HeaderModel } from '../view-models/header.js';
+import type { DetailModel } from '../view-models/detail.js';
+import { toHeader } from '../view-models/header.js';
+import { toDetail } from '../view-models/detail.js';
+import { diffRows, markChanged } from '../view-models/diff.js';
+import { footerHints, helpLines, type ViewId } from '../keymap.js';
+import { keyEvent } from '../keys.js';
+import { resolveSelection, type WindowRange } from '../window.js';
+import { createStore } from '../state/store.js';
+import { initialUiState, uiReducer, type UiAction, type UiState } from '../state/ui-state.js';
+import { interpretKey, type Effect, type KeyContext } from '../state/interpret-key.js';
+import { computeLayout, createRowCache, type LayoutSizes } from '../state/derive.js';
+import { headerLineCount } from './Header.js';
+import { confirmLines } from './ConfirmDialog.js';
+import { ThemeContext } from './theme.js';
+
+export interface TuiOptions {
+  source: ViewSource;
+  /** Action interface; null/absent disables every action (e.g. an offline CIB file). */
+  actions?: TuiActions | null;
+  /** Bind no key that changes the cluster. */
+  readOnly?: boolean;
+  contexts?: TuiContexts | null;
+  /** Fixed terminal size (tests); otherwise the stdout size, following resizes. */
+  size?: TermSize;
+  /** Colour on/off (NO_COLOR); default on. */
+  color?: boolean;
+  /** Clock (ms since epoch), injectable for tests. */
+  now?: () => number;
+  /** How often ages refresh; 0 disables the ticking clock. Default 1000 ms. */
+  tickMs?: number;
+  /** How long changed rows stay highlighted. Default 2000 ms. */
+  highlightMs?: number;
+  initialView?: ViewId;
+  onQuit?: () => void;
+}
+
+export interface TuiModel {
+  view: ClusterView;
+  ui: UiState;
+  size: TermSize;
+  layout: LayoutSizes;
+  header: HeaderModel;
+  table: Table;
+  window: WindowRange;
+  detail: DetailModel | null;
+  target: Target | null;
+  changed: ReadonlyMap<string, number>;
+  hints: string[];
+  counts: Partial<Record<ViewId, number>>;
+  readOnly: boolean;
+}
+
+const TuiContext = createContext<TuiModel | null>(null);
+
+export function useTui(): TuiModel {
+  const m = useContext(TuiContext);
+  if (!m) throw new Error('useTui outside TuiProvider');
+  return m;
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+function useTerminalSize(fixed?: TermSize): TermSize {
+  const { stdout } = useStdout();
+  const read = (): TermSize => ({ columns: stdout?.columns || 80, rows: stdout?.rows || 24 });
+  const [size, setSize] = useState<TermSize>(fixed ?? read());
+  useEffect(() => {
+    if (fixed || !stdout) return;
+    const onResize = () => setSize(read());
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [stdout, fixed]);
+  return fixed ?? size;
+}
+
+export function TuiProvider(props: TuiOptions & { children: React.ReactNode }) {
+  const { source, actions = null, readOnly = false, contexts = null, color = true, tickMs = 1000, highlightMs = 2000 } = props;
+  const nowFn = props.now ?? Date.now;
+  const { exit } = useApp();
+  const store = useMemo(() => createStore<UiState, UiAction>(uiReducer, initialUiState(props.initialView)), []);
+  const ui = useSyncExternalStore(store.subscribe, store.getState, store.getState);
+  const view = useSyncExternalStore(source.subscribe, source.getView, source.getView);
+  const size = useTerminalSize(props.size);
+  const rowCache = useMemo(() => createRowCache(), []);
+
+  const [clock, setClock] = useState(() => nowFn());
+  useEffect(() => {
+    if (!tickMs) return;
+    const t = setInterval(() => setClock(nowFn()), tickMs);
+    return () => clearInterval(t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [tickMs]);
+
+  const snapshot = view.snapshot;
+  const header = useMemo(() => toHeader(view, clock), [view, clock]);
+  const layout = computeLayout(size.rows, headerLineCount(header));
+  const filter = ui.filters[ui.view];
+  const table = rowCache(snapshot, ui.view, filter, ui.groupByNode);
+  const window = resolveSelection(table.rows, ui.selections[ui.view], layout.list);
+  const detail = useMemo(() => (ui.detail ? toDetail(snapshot, ui.detail.target) : null), [snapshot, ui.detail?.target]);
+
+  // Changed rows: diff the current view's rows when a new snapshot arrives.
+  const [changed, setChanged] = useState<ReadonlyMap<string, number>>(new Map());
+  const prev = useRef<{ table: Table; snapshot: typeof snapshot; view: ViewId; filter: string; groupByNode: boolean } | null>(null);
+  useEffect(() => {
+    const p = prev.current;
+    if (p && p.snapshot && snapshot && p.snapshot !== snapshot && p.view === ui.view && p.filter === filter && p.groupByNode === ui.groupByNode) {
+      const changes = diffRows(p.table.rows, table.rows);
+      if (changes.length) setChanged((m) => markChanged(m, changes, nowFn(), highlightMs));
+    }
+    prev.current = { table, snapshot, view: ui.view, filter, groupByNode: ui.groupByNode };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [table]);
+  useEffect(() => {
+    if (!changed.size) return;
+    const next = Math.min(...changed.values()) - nowFn();
+    const t = setTimeout(() => setChanged((m) => markChanged(m, [], nowFn(), highlightMs)), Math.max(50, next));
+    return () => clearTimeout(t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [changed]);
+
+  const target = ui.detail ? ui.detail.target : (table.rows[window.cursor]?.target ?? null);
+  const hints = footerHints({ screen: ui.detail ? 'detail' : ui.view, readOnly, target: target?.kind ?? null });
+  const counts = useMemo(() => {
+    if (!snapshot) return {};
+    return {
+      failures: snapshot.failures.length,
+      fencing: snapshot.fencing.filter((e) => !['success', 'done', 'ok'].includes(e.status.toLowerCase())).length,
+      constraints: snapshot.constraints.location.filter((c) => c.isCliBan || c.isCliPrefer || c.expired).length,
+    };
+  }, [snapshot]);
+
+  // Everything the input handler needs, read through a ref so the handler itself never changes
+  // (Ink re-subscribes useInput whenever the handler identity changes).
+  const live = useRef({ view, layout, props, actions, contexts, readOnly });
+  live.current = { view, layout, props, actions, contexts, readOnly };
+
+  const runEffect = useCallback(
+    (e: Effect) => {
+      const { actions: acts, contexts: ctxs } = live.current;
+      const dispatch = store.dispatch;
+      switch (e.type) {
+        case 'quit':
+          live.current.props.onQuit?.();
+          exit();
+          return;
+        case 'preview':
+          if (!acts) {
+            dispatch({ type: 'planReady', requestId: e.requestId, plan: { state: 'error', message: 'no connection to the cluster' } });
+            return;
+          }
+          acts.preview(e.action).then(
+            (plan) => dispatch({ type: 'planReady', requestId: e.requestId, plan: { state: 'done', value: plan } }),
+            (err: unknown) => dispatch({ type: 'planReady', requestId: e.requestId, plan: { state: 'error', message: errorText(err) } }),
+          );
+          return;
+        case 'run':
+          if (!acts) return;
+          acts.run(e.action).then(
+            (r) =>
+              dispatch({
+                type: 'actionFinished',
+                requestId: e.requestId,
+                ok: r.ok,
+                text: r.ok ? `done: ${e.label}${r.summary ? ` - ${r.summary}` : ''}` : `FAILED: ${e.label}${r.summary ? ` - ${r.summary}` : ''}`,
+                detail: r.error,
+              }),
+            (err: unknown) => dispatch({ type: 'actionFinished', requestId: e.requestId, ok: false, text: `FAILED: ${e.label}`, detail: errorText(err) }),
+          );
+          return;
+        case 'fenceCheck':
+          if (!acts) return;
+          acts.fenceCheck().then(
+            (value) => dispatch({ type: 'fenceCheckReady', requestId: e.requestId, result: { state: 'done', value } }),
+            (err: unknown) => dispatch({ type: 'fenceCheckReady', requestId: e.requestId, result: { state: 'error', message: errorText(err) } }),
+          );
+          return;
+        case 'switchContext':
+          if (!ctxs) return;
+          Promise.resolve()
+            .then(() => ctxs.switchTo(e.name))
+            .then(
+              () => dispatch({ type: 'status', tone: 'ok', text: `context ${e.name}` }),
+              (err: unknown) => dispatch({ type: 'status', tone: 'error', text: `cannot switch to ${e.name}`, detail: errorText(err) }),
+            );
+          return;
+      }
+    },
+    [store, exit],
+  );
+
+  const onInput = useCallback(
+    (input: string, key: Key) => {
+      const { view: v, layout: l, actions: acts, contexts: ctxs, readOnly: ro } = live.current;
+      const state = store.getState();
+      const t = rowCache(v.snapshot, state.view, state.filters[state.view], state.groupByNode);
+      const w = resolveSelection(t.rows, state.selections[state.view], l.list);
+      const o = state.overlay;
+      const overlayLines =
+        o.kind === 'help'
+          ? helpLines(ro).length
+          : o.kind === 'confirm'
+            ? confirmLines(o).length
+            : o.kind === 'fenceCheck' && o.result.state === 'done'
+              ? o.result.value.rows.length
+              : 0;
+      const height =
+        o.kind === 'confirm' || o.kind === 'fenceCheck' ? Math.max(1, l.body - 3) : o.kind !== 'none' && o.kind !== 'filter' && o.kind !== 'command' ? l.body - 1 : state.detail ? l.body - 1 : l.list;
+      const ctx: KeyContext = {
+        readOnly: ro,
+        rows: t.rows,
+        cursor: w.cursor,
+        offset: w.offset,
+        height: Math.max(1, height),
+        snapshot: v.snapshot,
+        detailLines: state.detail ? toDetail(v.snapshot, state.detail.target).lines.length : 0,
+        overlayLines,
+        contexts: ctxs ? ctxs.list() : null,
+        hasActions: !!acts,
+        rowsOf: (vid) => rowCache(v.snapshot, vid, '', state.groupByNode).rows,
+      };
+      const result = interpretKey(state, keyEvent(input, key), ctx);
+      for (const a of result.actions) store.dispatch(a);
+      for (const e of result.effects) runEffect(e);
+    },
+    [store, rowCache, runEffect],
+  );
+  useInput(onInput);
+
+  const model: TuiModel = {
+    view,
+    ui,
+    size,
+    layout,
+    header,
+    table,
+    window,
+    detail,
+    target,
+    changed,
+    hints,
+    counts,
+    readOnly,
+  };
+  return (
+    <ThemeContext.Provider value={{ color }}>
+      <TuiContext.Provider value={model}>{props.children}</TuiContext.Provider>
+    </ThemeContext.Provider>
+  );
+}

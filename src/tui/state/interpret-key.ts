@@ -1,0 +1,363 @@
+/**
+ * One key in, the intents it means out: reducer actions plus effects (async work for the app to
+ * run). The open overlay takes keys first; otherwise the keymap decides. Pure and tested.
+ */
+import type { ClusterSnapshot } from '../../model/snapshot.js';
+import type { TuiAction } from '../types.js';
+import type { Row, Target } from '../view-models/rows.js';
+import { baseId } from '../view-models/format.js';
+import { actionResourceId, findResource, toMoveTargets } from '../view-models/resources.js';
+import { VIEWS, resolveKey, type Binding, type CommandId, type ViewId } from '../keymap.js';
+import type { KeyEvent } from '../keys.js';
+import type { Motion } from '../window.js';
+import type { UiAction, UiState } from './ui-state.js';
+import { findRowIndex, parseCommandLine } from './command-line.js';
+
+export type Effect =
+  | { type: 'quit' }
+  | { type: 'preview'; action: TuiAction; requestId: number }
+  | { type: 'run'; action: TuiAction; label: string; requestId: number }
+  | { type: 'fenceCheck'; requestId: number }
+  | { type: 'switchContext'; name: string };
+
+export interface KeyContext {
+  readOnly: boolean;
+  /** Rows of the current list view (filtered, as shown). */
+  rows: readonly Row[];
+  /** Resolved cursor into rows, and the first visible row. */
+  cursor: number;
+  offset: number;
+  /** Visible body height in rows (page size). */
+  height: number;
+  snapshot: ClusterSnapshot | null;
+  /** Number of lines of the detail screen (when open). */
+  detailLines: number;
+  /** Number of lines of the scrollable overlay content (help, plan, fence check). */
+  overlayLines: number;
+  /** Configured contexts, or null when there is no configuration. */
+  contexts: string[] | null;
+  /** False when no action interface is wired (e.g. an offline CIB file). */
+  hasActions: boolean;
+  /** Rows of a view without the filter, for :res / :node jumps. */
+  rowsOf(view: ViewId): readonly Row[];
+}
+
+export interface KeyResult {
+  actions: UiAction[];
+  effects: Effect[];
+}
+
+const none = (): KeyResult => ({ actions: [], effects: [] });
+const act = (...actions: UiAction[]): KeyResult => ({ actions, effects: [] });
+
+function motionFor(name: string): Motion | null {
+  switch (name) {
+    case 'up':
+    case 'k':
+      return { by: 'line', n: -1 };
+    case 'down':
+    case 'j':
+      return { by: 'line', n: 1 };
+    case 'pageup':
+    case 'ctrl-b':
+      return { by: 'page', n: -1 };
+    case 'pagedown':
+    case 'ctrl-f':
+      return { by: 'page', n: 1 };
+    case 'home':
+    case 'g':
+      return { by: 'top' };
+    case 'end':
+    case 'G':
+      return { by: 'bottom' };
+    default:
+      return null;
+  }
+}
+
+/** Arrow-like motions only (for overlays where letters are typed text). */
+function arrowMotion(name: string): Motion | null {
+  return ['up', 'down', 'pageup', 'pagedown', 'home', 'end'].includes(name) ? motionFor(name) : null;
+}
+
+export function selectedTarget(state: UiState, ctx: KeyContext): Target | null {
+  if (state.detail) return state.detail.target;
+  return ctx.rows[ctx.cursor]?.target ?? null;
+}
+
+export function interpretKey(state: UiState, ev: KeyEvent, ctx: KeyContext): KeyResult {
+  if (ev.name === 'ctrl-c') return { actions: [{ type: 'quit' }], effects: [{ type: 'quit' }] };
+  const o = state.overlay;
+  switch (o.kind) {
+    case 'help':
+    case 'fenceCheck': {
+      if (['escape', 'enter', 'q', '?'].includes(ev.name)) return act({ type: 'cancel' });
+      const m = motionFor(ev.name);
+      return m ? act({ type: 'scroll', motion: m, total: ctx.overlayLines, height: ctx.height }) : none();
+    }
+    case 'filter': {
+      const text = state.filters[state.view];
+      if (ev.name === 'escape') return act({ type: 'clearFilter' });
+      if (ev.name === 'enter') return act({ type: 'commitFilter' });
+      if (ev.name === 'backspace') return act({ type: 'typeFilter', text: text.slice(0, -1) });
+      if (ev.name === 'ctrl-u') return act({ type: 'typeFilter', text: '' });
+      const m = arrowMotion(ev.name);
+      if (m) return selectMotion(m, ctx);
+      if (ev.text !== null) return act({ type: 'typeFilter', text: text + ev.text });
+      return none();
+    }
+    case 'command': {
+      if (ev.name === 'escape') return act({ type: 'cancel' });
+      if (ev.name === 'backspace') return act(o.text ? { type: 'typeCommand', text: o.text.slice(0, -1) } : { type: 'cancel' });
+      if (ev.name === 'ctrl-u') return act({ type: 'typeCommand', text: '' });
+      if (ev.name === 'enter') return runCommandLine(state, o.text, ctx);
+      if (ev.text !== null) return act({ type: 'typeCommand', text: o.text + ev.text });
+      return none();
+    }
+    case 'move': {
+      if (ev.name === 'escape' || ev.name === 'q') return act({ type: 'cancel' });
+      const m = motionFor(ev.name);
+      if (m) return act({ type: 'select', motion: m, total: o.candidates.length, height: ctx.height, keyOf: () => null });
+      if (ev.name === 'enter') {
+        const target = o.candidates[o.cursor];
+        if (!target) return none();
+        return confirmAction(state, { name: 'move', resource: o.resource, node: target.node }, `move ${o.resource} to ${target.node}`, null, ctx);
+      }
+      return none();
+    }
+    case 'contexts': {
+      if (ev.name === 'escape' || ev.name === 'q') return act({ type: 'cancel' });
+      const m = motionFor(ev.name);
+      if (m) return act({ type: 'select', motion: m, total: o.names.length, height: ctx.height, keyOf: () => null });
+      if (ev.name === 'enter') {
+        const name = o.names[o.cursor];
+        return name
+          ? { actions: [{ type: 'cancel' }, { type: 'status', tone: 'info', text: `switching to context ${name}` }], effects: [{ type: 'switchContext', name }] }
+          : none();
+      }
+      return none();
+    }
+    case 'confirm': {
+      if (ev.name === 'escape') return act({ type: 'cancel' }, { type: 'status', tone: 'info', text: `cancelled: ${o.label}` });
+      const scroll = arrowMotion(ev.name);
+      if (scroll) return act({ type: 'scroll', motion: scroll, total: ctx.overlayLines, height: ctx.height });
+      if (o.expected !== null) {
+        if (ev.name === 'backspace') return act({ type: 'typeConfirm', text: o.typed.slice(0, -1) });
+        if (ev.name === 'ctrl-u') return act({ type: 'typeConfirm', text: '' });
+        if (ev.name === 'enter') {
+          if (o.typed !== o.expected) return act({ type: 'status', tone: 'warn', text: `type "${o.expected}" to confirm, Esc to cancel` });
+          return accept(o);
+        }
+        if (ev.text !== null) return act({ type: 'typeConfirm', text: o.typed + ev.text });
+        return none();
+      }
+      if (ev.name === 'n' || ev.name === 'q') return act({ type: 'cancel' }, { type: 'status', tone: 'info', text: `cancelled: ${o.label}` });
+      if (ev.name === 'enter' || ev.name === 'y') return accept(o);
+      return none();
+    }
+    case 'none':
+      break;
+  }
+  const target = selectedTarget(state, ctx);
+  const binding = resolveKey(ev.name, { screen: state.detail ? 'detail' : state.view, readOnly: ctx.readOnly, target: target?.kind ?? null });
+  if (!binding) {
+    // Action keys with nothing selected: say why instead of silently ignoring them.
+    const unbound = resolveKey(ev.name, { screen: state.detail ? 'detail' : state.view, readOnly: ctx.readOnly });
+    if (unbound?.targets) return act({ type: 'status', tone: 'warn', text: `${unbound.command}: select a ${unbound.targets.join(' or ')} first` });
+    return none();
+  }
+  return runBinding(state, binding, target, ctx);
+}
+
+function accept(o: Extract<UiState['overlay'], { kind: 'confirm' }>): KeyResult {
+  if (o.plan.state === 'loading') return act({ type: 'status', tone: 'info', text: 'waiting for the preview...' });
+  if (o.plan.state === 'error') return act({ type: 'status', tone: 'error', text: `cannot run: ${o.plan.message}` });
+  if (!o.plan.value.ok) return act({ type: 'status', tone: 'error', text: `cannot run: ${o.plan.value.error ?? 'the plan was refused'}` });
+  return {
+    actions: [{ type: 'actionStarted', requestId: o.requestId, label: o.label }],
+    effects: [{ type: 'run', action: o.action, label: o.label, requestId: o.requestId }],
+  };
+}
+
+function selectMotion(m: Motion, ctx: KeyContext): KeyResult {
+  const rows = ctx.rows;
+  return act({
+    type: 'select',
+    motion: m,
+    total: rows.length,
+    height: ctx.height,
+    keyOf: (i) => rows[i]?.key ?? null,
+    from: { cursor: ctx.cursor, offset: ctx.offset },
+  });
+}
+
+function runCommandLine(state: UiState, text: string, ctx: KeyContext): KeyResult {
+  const cmd = parseCommandLine(text);
+  switch (cmd.kind) {
+    case 'quit':
+      return { actions: [{ type: 'cancel' }, { type: 'quit' }], effects: [{ type: 'quit' }] };
+    case 'help':
+      return act({ type: 'openHelp' });
+    case 'view':
+      return act({ type: 'switchView', view: cmd.view });
+    case 'jump': {
+      const rows = ctx.rowsOf(cmd.view);
+      const index = findRowIndex(rows, cmd.name);
+      if (index < 0) return act({ type: 'cancel' }, { type: 'status', tone: 'error', text: `no ${cmd.view === 'nodes' ? 'node' : 'resource'} named ${cmd.name}` });
+      return act({ type: 'jump', view: cmd.view, key: rows[index].key, index }, { type: 'status', tone: 'info', text: `${cmd.view === 'nodes' ? 'node' : 'resource'} ${cmd.name}` });
+    }
+    case 'context': {
+      if (!ctx.contexts || !ctx.contexts.length) return act({ type: 'cancel' }, { type: 'status', tone: 'error', text: 'no contexts configured' });
+      if (!cmd.name) return act({ type: 'openContexts', names: ctx.contexts });
+      if (!ctx.contexts.includes(cmd.name)) {
+        return act({ type: 'cancel' }, { type: 'status', tone: 'error', text: `unknown context ${cmd.name} (known: ${ctx.contexts.join(', ')})` });
+      }
+      return {
+        actions: [{ type: 'cancel' }, { type: 'status', tone: 'info', text: `switching to context ${cmd.name}` }],
+        effects: [{ type: 'switchContext', name: cmd.name }],
+      };
+    }
+    case 'error':
+      return act({ type: 'cancel' }, { type: 'status', tone: 'error', text: cmd.message });
+  }
+  void state;
+}
+
+function viewByCommand(c: CommandId): ViewId | null {
+  return c.startsWith('view.') ? (c.slice(5) as ViewId) : null;
+}
+
+function runBinding(state: UiState, b: Binding, target: Target | null, ctx: KeyContext): KeyResult {
+  const v = viewByCommand(b.command);
+  if (v) return act({ type: 'switchView', view: v });
+  const m = motionFor(b.keys[0]);
+  switch (b.command) {
+    case 'up':
+    case 'down':
+    case 'pageUp':
+    case 'pageDown':
+    case 'top':
+    case 'bottom':
+      if (!m) return none();
+      if (state.detail) return act({ type: 'scroll', motion: m, total: ctx.detailLines, height: ctx.height });
+      return selectMotion(m, ctx);
+    case 'detail':
+    case 'failcounts':
+      return target ? act({ type: 'openDetail', target }) : none();
+    case 'back':
+      if (state.detail) return act({ type: 'back' });
+      if (state.filters[state.view]) return act({ type: 'clearFilter' });
+      return none();
+    case 'nextView':
+    case 'prevView': {
+      const i = VIEWS.findIndex((x) => x.id === state.view);
+      const n = VIEWS.length;
+      const next = VIEWS[(i + (b.command === 'nextView' ? 1 : n - 1)) % n];
+      return act({ type: 'switchView', view: next.id });
+    }
+    case 'filter':
+      return act({ type: 'openFilter' });
+    case 'command':
+      return act({ type: 'openCommand' });
+    case 'help':
+      return act({ type: 'openHelp' });
+    case 'quit':
+      return { actions: [{ type: 'quit' }], effects: [{ type: 'quit' }] };
+    case 'groupByNode':
+      return act({ type: 'toggleGroupByNode' });
+    case 'fenceCheck':
+      if (!ctx.hasActions) return act({ type: 'status', tone: 'warn', text: 'fencing test is not available here (no connection to the cluster)' });
+      return { actions: [{ type: 'openFenceCheck', requestId: state.nextRequestId }], effects: [{ type: 'fenceCheck', requestId: state.nextRequestId }] };
+    default:
+      return clusterAction(state, b, target, ctx);
+  }
+}
+
+/** The configured id for a selected row's resource (instance ids of anonymous clones drop ":N"). */
+function configuredId(snapshot: ClusterSnapshot | null, id: string): string {
+  if (!snapshot) return id;
+  const cfg = findResource(snapshot, id).config;
+  return cfg && (cfg.id === id || cfg.id === baseId(id)) ? cfg.id : id;
+}
+
+function clusterAction(state: UiState, b: Binding, target: Target | null, ctx: KeyContext): KeyResult {
+  if (ctx.readOnly || !b.changesCluster) return none();
+  if (!ctx.hasActions) return act({ type: 'status', tone: 'warn', text: 'actions are not available here (no connection to the cluster)' });
+  if (!target) return act({ type: 'status', tone: 'warn', text: `${b.command}: nothing selected` });
+  const snap = ctx.snapshot;
+  const danger = (name: string) => (b.danger ? name : null);
+  const confirm = (action: TuiAction, label: string, expected: string | null) => confirmAction(state, action, label, expected, ctx);
+
+  if (target.kind === 'node') {
+    const node = snap?.nodes.find((n) => n.name === target.name);
+    switch (b.command) {
+      case 'standby':
+        return node?.standby
+          ? confirm({ name: 'unstandby', node: target.name }, `bring ${target.name} out of standby`, null)
+          : confirm({ name: 'standby', node: target.name }, `put ${target.name} in standby (its resources move away)`, danger(target.name));
+      case 'maintenance': {
+        const on = !node?.maintenance;
+        return confirm({ name: 'maintenance', node: target.name, on }, `${on ? 'enter' : 'leave'} maintenance on node ${target.name}`, on ? danger(target.name) : null);
+      }
+      case 'fence':
+        return confirm({ name: 'fence', node: target.name }, `FENCE node ${target.name} (power it off/reboot)`, target.name);
+      default:
+        return none();
+    }
+  }
+
+  if (target.kind === 'constraint') {
+    if (b.command !== 'clear') return none();
+    if (!target.cli || !target.resource) {
+      return act({ type: 'status', tone: 'warn', text: `${target.id} is not a move/ban constraint (cli-prefer/cli-ban); edit it with the configuration tools` });
+    }
+    const action: TuiAction = target.node ? { name: 'clear', resource: target.resource, node: target.node } : { name: 'clear', resource: target.resource };
+    return confirm(action, `clear move/ban constraints of ${target.resource}${target.node ? ` on ${target.node}` : ''}`, null);
+  }
+
+  // Resource actions.
+  const top = snap ? actionResourceId(snap, target.id) : target.id;
+  const id = configuredId(snap, target.id);
+  switch (b.command) {
+    case 'move': {
+      const candidates = snap ? toMoveTargets(snap, target.id) : [];
+      if (!candidates.length) return act({ type: 'status', tone: 'warn', text: `move ${top}: no eligible node (online, not standby, not already running it, not banned)` });
+      return act({ type: 'openMove', resource: top, candidates });
+    }
+    case 'ban': {
+      const node = target.node ?? snap?.instances.find((i) => (i.id === target.id || i.parent === top) && i.nodes.length)?.nodes[0];
+      if (!node) return act({ type: 'status', tone: 'warn', text: `ban ${top}: it is not running anywhere` });
+      return confirm({ name: 'ban', resource: top, node }, `ban ${top} from ${node}`, danger(top));
+    }
+    case 'clear':
+      return confirm({ name: 'clear', resource: top }, `clear move/ban constraints of ${top}`, null);
+    case 'cleanup': {
+      const action: TuiAction = target.node ? { name: 'cleanup', resource: id, node: target.node } : { name: 'cleanup', resource: id };
+      return confirm(action, `cleanup ${id}${target.node ? ` on ${target.node}` : ''}`, null);
+    }
+    case 'failcountReset': {
+      const action: TuiAction = target.node ? { name: 'failcount-reset', resource: id, node: target.node } : { name: 'failcount-reset', resource: id };
+      return confirm(action, `reset the fail count of ${id}${target.node ? ` on ${target.node}` : ''}`, null);
+    }
+    case 'maintenance': {
+      const unmanaged = snap?.instances.some((i) => (i.id === target.id || baseId(i.id) === id) && !i.managed) ?? false;
+      const on = !unmanaged;
+      return confirm({ name: 'maintenance', resource: id, on }, `${on ? 'enter' : 'leave'} maintenance for resource ${id}`, on ? danger(id) : null);
+    }
+    case 'enable':
+      return confirm({ name: 'enable', resource: id }, `enable ${id}`, null);
+    case 'disable':
+      return confirm({ name: 'disable', resource: id }, `disable (stop) ${id}`, danger(id));
+    default:
+      return none();
+  }
+}
+
+function confirmAction(state: UiState, action: TuiAction, label: string, expected: string | null, ctx: KeyContext): KeyResult {
+  if (ctx.readOnly) return none();
+  const requestId = state.nextRequestId;
+  return {
+    actions: [{ type: 'openConfirm', action, label, expected, requestId }],
+    effects: [{ type: 'preview', action, requestId }],
+  };
+}

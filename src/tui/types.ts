@@ -1,0 +1,110 @@
+/**
+ * The contract between pcmk-top and the rest of the console: what it renders (a ClusterView from a
+ * view source), what it can ask for (TuiActions) and which contexts it can switch between.
+ * The TUI only depends on src/model; the aggregator and the action planner are wired in by the
+ * caller through these interfaces.
+ */
+import type { ClusterSnapshot } from '../model/snapshot.js';
+
+/** Connection state of one host as the aggregator sees it. */
+export type HostState = 'connecting' | 'live' | 'stale' | 'down';
+
+export interface HostStatus {
+  name: string;
+  state: HostState;
+  /** Epoch ms when this host's last good snapshot arrived; null before the first one. */
+  snapshotAt: number | null;
+  /** Last transport or agent error for this host, kept until the next good snapshot. */
+  lastError: string | null;
+  /** 'cib-file' when the view comes from an offline CIB file (--cib). */
+  mode: 'live' | 'cib-file' | null;
+}
+
+/** Hosts that disagree about the cluster (DC, membership, quorum): a split view. */
+export interface Disagreement {
+  /** What they disagree about, e.g. 'dc', 'membership', 'quorum'. */
+  kind: string;
+  /** One line for the operator, e.g. "cluster-1 says DC=cluster-1, cluster-3 says DC=cluster-3". */
+  message: string;
+  hosts: string[];
+}
+
+/** Everything the console renders at one moment. */
+export interface ClusterView {
+  /** Name of the configured context (cluster) this view belongs to, or null. */
+  context: string | null;
+  hosts: HostStatus[];
+  /** The primary snapshot (last good one kept on loss); null until the first arrives. */
+  snapshot: ClusterSnapshot | null;
+  disagreements: Disagreement[];
+}
+
+/**
+ * Live source of views. Same shape as React's useSyncExternalStore store: getView() must return
+ * the same object until something changed, and subscribe() returns an unsubscribe function.
+ */
+export interface ViewSource {
+  getView(): ClusterView;
+  subscribe(listener: () => void): () => void;
+}
+
+/** Named action requests, the same names the CLI and the agent protocol use. */
+export type TuiAction =
+  | { name: 'move'; resource: string; node: string }
+  | { name: 'ban'; resource: string; node: string }
+  | { name: 'clear'; resource: string; node?: string }
+  | { name: 'cleanup'; resource: string; node?: string }
+  | { name: 'failcount-reset'; resource: string; node?: string }
+  | { name: 'standby'; node: string }
+  | { name: 'unstandby'; node: string }
+  | { name: 'maintenance'; node?: string; resource?: string; on: boolean }
+  | { name: 'enable'; resource: string }
+  | { name: 'disable'; resource: string }
+  | { name: 'fence'; node: string };
+
+export type TuiActionName = TuiAction['name'];
+
+/** The plan of an action (what will run, what will stop/start/move), ready to show. */
+export interface PlanText {
+  ok: boolean;
+  /** Plan or preview lines (e.g. the crm_simulate transition summary and the argv to run). */
+  lines: string[];
+  /** Why the plan is refused (validation error), when ok is false. */
+  error?: string;
+}
+
+/** Outcome of a run action. A failed action carries the tool's error text. */
+export interface ResultText {
+  ok: boolean;
+  /** One-line summary for the status line. */
+  summary: string;
+  /** Tool error output (stderr / exit reason) when ok is false. */
+  error?: string;
+}
+
+/** Fencing readiness check as a table. */
+export interface FenceCheckTable {
+  ok: boolean;
+  columns: string[];
+  rows: string[][];
+  summary?: string;
+}
+
+/** What the console may ask for; the caller wires these to the CLI's planners and transport. */
+export interface TuiActions {
+  preview(action: TuiAction): Promise<PlanText>;
+  run(action: TuiAction): Promise<ResultText>;
+  fenceCheck(): Promise<FenceCheckTable>;
+}
+
+/** Configured contexts (clusters); switching makes the view source emit the new context's view. */
+export interface TuiContexts {
+  list(): string[];
+  switchTo(name: string): void | Promise<void>;
+}
+
+/** Terminal size in cells. */
+export interface TermSize {
+  columns: number;
+  rows: number;
+}

@@ -1,0 +1,37 @@
+/** Small pure formatters shared by the view-models. */
+
+/** "0s", "42s", "3m", "2h5m", "3d" for a duration in ms (negative clamps to 0). */
+export function formatAge(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return m % 60 ? `${h}h${m % 60}m` : `${h}h`;
+  return `${Math.floor(h / 24)}d`;
+}
+
+/** ISO time as "YYYY-MM-DD HH:MM:SS" (UTC), or the input unchanged when it is not a date. */
+export function formatTime(iso: string | null): string {
+  if (!iso) return '';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  return new Date(t).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** Fail count as shown: "" for 0, "INF" for Pacemaker's INFINITY. */
+export function formatCount(n: number): string {
+  if (!n) return '';
+  if (n >= Number.MAX_SAFE_INTEGER || n >= 1_000_000) return 'INF';
+  return String(n);
+}
+
+/** Instance ids of anonymous clones may carry ":N"; the configured id is without it. */
+export function baseId(id: string): string {
+  const i = id.lastIndexOf(':');
+  return i > 0 && /^\d+$/.test(id.slice(i + 1)) ? id.slice(0, i) : id;
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,94 @@
+/** Header: cluster facts, every host's connection state and snapshot age, split-view warnings. */
+import type { ClusterView, HostStatus } from '../types.js';
+import type { Tone } from './rows.js';
+import { formatAge } from './format.js';
+
+export interface Segment {
+  text: string;
+  tone: Tone;
+}
+
+export interface HostBadge {
+  name: string;
+  state: HostStatus['state'];
+  age: string;
+  error: string | null;
+  tone: Tone;
+}
+
+export interface HeaderModel {
+  facts: Segment[];
+  hosts: HostBadge[];
+  /** Split view, stale data, missing snapshot: shown as warning lines. */
+  warnings: Segment[];
+}
+
+function hostTone(h: HostStatus): Tone {
+  switch (h.state) {
+    case 'live':
+      return 'ok';
+    case 'connecting':
+      return 'info';
+    case 'stale':
+      return 'warn';
+    case 'down':
+      return 'error';
+  }
+}
+
+export function toHeader(view: ClusterView, now: number): HeaderModel {
+  const snap = view.snapshot;
+  const facts: Segment[] = [];
+  const fact = (label: string, value: string, tone: Tone = 'normal') => facts.push({ text: `${label} ${value}`, tone });
+  if (view.context) fact('ctx', view.context, 'info');
+  if (snap) {
+    const c = snap.cluster;
+    fact('cluster', c.name ?? snap.corosync?.clusterName ?? '?', 'heading');
+    if (c.stack) fact('stack', c.stack);
+    fact('DC', c.dc ?? 'NONE', c.dc ? 'normal' : 'error');
+    const q = c.quorate ?? snap.corosync?.quorum.quorate ?? null;
+    const votes = snap.corosync?.quorum;
+    const voteText = votes && votes.totalVotes !== null && votes.expectedVotes !== null ? ` ${votes.totalVotes}/${votes.expectedVotes}` : '';
+    fact('quorum', q === null ? '?' : q ? `yes${voteText}` : `NO${voteText}`, q === null ? 'warn' : q ? 'ok' : 'error');
+    if (c.pacemakerVersion) fact('pacemaker', c.pacemakerVersion);
+    const stonith = (c.options['stonith-enabled'] ?? 'true').toLowerCase();
+    const stonithOn = !['false', 'no', '0', 'off'].includes(stonith);
+    fact('stonith', stonithOn ? 'on' : 'OFF', stonithOn ? 'normal' : 'warn');
+    const maint = ['true', 'yes', '1', 'on'].includes((c.options['maintenance-mode'] ?? 'false').toLowerCase());
+    fact('maintenance', maint ? 'ON' : 'off', maint ? 'warn' : 'normal');
+    const online = snap.nodes.filter((n) => n.online).length;
+    fact('nodes', `${online}/${snap.nodes.length}`, online < snap.nodes.length ? 'warn' : 'normal');
+    fact('resources', String(snap.instances.length));
+  }
+  const hosts: HostBadge[] = view.hosts.map((h) => ({
+    name: h.name,
+    state: h.state,
+    age: h.snapshotAt === null ? '' : formatAge(now - h.snapshotAt),
+    error: h.lastError,
+    tone: hostTone(h),
+  }));
+  const warnings: Segment[] = [];
+  for (const d of view.disagreements) warnings.push({ text: `SPLIT VIEW (${d.kind}): ${d.message}`, tone: 'error' });
+  if (!snap) {
+    const any = view.hosts.some((h) => h.state === 'connecting');
+    const err = view.hosts.find((h) => h.lastError)?.lastError;
+    warnings.push({
+      text: any ? 'waiting for the first snapshot...' : `no snapshot${err ? `: ${err}` : ''}`,
+      tone: any ? 'info' : 'error',
+    });
+  } else if (view.hosts.length && view.hosts.every((h) => h.state === 'stale' || h.state === 'down')) {
+    const oldest = Math.min(...view.hosts.map((h) => h.snapshotAt ?? now));
+    warnings.push({ text: `STALE: no host reachable, showing data from ${formatAge(now - oldest)} ago`, tone: 'error' });
+  }
+  return { facts, hosts, warnings };
+}
+
+/** The host badges as one line: "cluster-1 live 1s  cluster-2 STALE 42s (connection refused)". */
+export function hostSegments(hosts: readonly HostBadge[]): Segment[] {
+  return hosts.map((h) => {
+    const state = h.state === 'live' ? 'live' : h.state.toUpperCase();
+    const parts = [h.name, state, h.age].filter(Boolean).join(' ');
+    const err = h.error && h.state !== 'live' ? ` (${h.error})` : '';
+    return { text: `${parts}${err}`, tone: h.tone };
+  });
+}
