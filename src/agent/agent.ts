@@ -1,0 +1,150 @@
+/**
+ * The embeddable agent: snapshots on demand, and a watch that pushes a new snapshot when the
+ * cluster changes, driven by an event source instead of a tight crm_mon loop.
+ *
+ * Event source: crm_mon in its refreshing (non one-shot) text mode subscribes to the CIB's change
+ * notifications and redraws only when something changes. We watch its output as a trigger and then
+ * take one XML snapshot. A slow safety poll catches what the CIB does not see (corosync links).
+ */
+import { watch as fsWatch, type FSWatcher } from 'node:fs';
+import os from 'node:os';
+import { collectRaw } from './collect.js';
+import { canStream, LocalToolRunner, type ToolRunner, type ToolStream } from './run-tool.js';
+import { buildSnapshot, type RawOutputs } from './snapshot.js';
+import type { ClusterSnapshot } from '../model/snapshot.js';
+
+export interface AgentOptions {
+  runner?: ToolRunner;
+  cibFile?: string;
+  /** Name recorded as the snapshot's source; defaults to the host name. */
+  node?: string;
+  timeoutMs?: number;
+  now?: () => Date;
+}
+
+export interface WatchOptions {
+  /** Least time between two collections (ms). */
+  minIntervalMs?: number;
+  /** Safety poll: collect at least this often even without an event (ms). */
+  maxIntervalMs?: number;
+  onError?: (e: unknown) => void;
+}
+
+export interface Agent {
+  readonly node: string;
+  readonly mode: 'live' | 'cib-file';
+  snapshot(): Promise<ClusterSnapshot>;
+  /** Calls onSnapshot with the first snapshot and then with every changed one. Returns a stop function. */
+  watch(onSnapshot: (s: ClusterSnapshot, trigger: string) => void, opts?: WatchOptions): () => void;
+}
+
+/** Output that differs only in volatile fields (the time crm_mon ran, tool durations) is no change. */
+export function fingerprint(raw: RawOutputs): string {
+  const part = (r: RawOutputs[keyof RawOutputs]): string => (r ? (r.ok ? r.stdout : `!${r.skipped ?? r.error?.message ?? ''}`) : '');
+  const mon = part(raw.crmMon).replace(/<last_update [^>]*>/, '');
+  // Timestamps in error messages (durations) do not appear: ToolError messages carry no times.
+  return [mon, part(raw.cib), part(raw.cibVersion), part(raw.cmapctl), part(raw.quorumtool), part(raw.cfgtool)].join('\u0000');
+}
+
+export function createAgent(opts: AgentOptions = {}): Agent {
+  const runner = opts.runner ?? new LocalToolRunner();
+  const node = opts.node ?? os.hostname();
+  const source = opts.cibFile ? `file:${opts.cibFile}` : node;
+  const collect = () => collectRaw({ runner, cibFile: opts.cibFile, timeoutMs: opts.timeoutMs });
+  const build = (raw: RawOutputs) => buildSnapshot(raw, { now: opts.now ? opts.now() : new Date(), source });
+
+  return {
+    node,
+    mode: opts.cibFile ? 'cib-file' : 'live',
+    async snapshot() {
+      return build(await collect());
+    },
+    watch(onSnapshot, wopts = {}) {
+      const minInterval = wopts.minIntervalMs ?? 100;
+      const maxInterval = wopts.maxIntervalMs ?? 30_000;
+      let stopped = false;
+      let running = false;
+      let pending: string | null = null;
+      let lastPrint = '';
+      let lastRun = 0;
+      let timer: NodeJS.Timeout | null = null;
+
+      const run = async (trigger: string): Promise<void> => {
+        if (stopped) return;
+        if (running) {
+          pending = trigger;
+          return;
+        }
+        const wait = lastRun + minInterval - Date.now();
+        if (wait > 0) {
+          if (!timer) {
+            timer = setTimeout(() => {
+              timer = null;
+              void run(trigger);
+            }, wait);
+          }
+          return;
+        }
+        running = true;
+        lastRun = Date.now();
+        try {
+          const raw = await collect();
+          const print = fingerprint(raw);
+          if (!stopped && print !== lastPrint) {
+            lastPrint = print;
+            onSnapshot(build(raw), trigger);
+          }
+        } catch (e) {
+          wopts.onError?.(e);
+        } finally {
+          running = false;
+          if (pending && !stopped) {
+            const t = pending;
+            pending = null;
+            void run(t);
+          }
+        }
+      };
+
+      const poll = setInterval(() => void run('poll'), maxInterval);
+      poll.unref?.();
+      const stops: Array<() => void> = [() => clearInterval(poll)];
+
+      if (opts.cibFile) {
+        let w: FSWatcher | null = null;
+        try {
+          w = fsWatch(opts.cibFile, () => void run('cib-file'));
+        } catch (e) {
+          wopts.onError?.(e);
+        }
+        stops.push(() => w?.close());
+      } else if (canStream(runner)) {
+        let stream: ToolStream | null = null;
+        let backoff = 1000;
+        const start = (): void => {
+          if (stopped) return;
+          const started = Date.now();
+          // crm_mon redraws on every CIB change notification; each redraw is our trigger.
+          stream = runner.stream('crm_mon', ['--output-as=text', '--interval=3600s', '--exclude=all'], () => void run('cib-change'));
+          void stream.exited.then(() => {
+            if (stopped) return;
+            // It exits when the cluster stops or the connection drops: retry with backoff, poll meanwhile.
+            backoff = Date.now() - started > 60_000 ? 1000 : Math.min(backoff * 2, 30_000);
+            void run('monitor-exit');
+            const t = setTimeout(start, backoff);
+            t.unref?.();
+          });
+        };
+        start();
+        stops.push(() => stream?.kill());
+      }
+
+      void run('initial');
+      return () => {
+        stopped = true;
+        if (timer) clearTimeout(timer);
+        for (const s of stops) s();
+      };
+    },
+  };
+}

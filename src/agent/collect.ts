@@ -1,0 +1,84 @@
+/**
+ * Collectors: run the host's tools (through a ToolRunner) and hand their raw output to the pure
+ * builder. A tool that fails makes its part of the snapshot absent with a reason; only crm_mon is
+ * essential, and even its failure is reported by `collectSnapshot` as a typed error, never a crash.
+ */
+import { ToolError, type ToolOutput, type ToolRunner } from './run-tool.js';
+import { buildSnapshot, type RawOutputs, type ToolResult } from './snapshot.js';
+import type { ClusterSnapshot } from '../model/snapshot.js';
+
+import { CRM_MON_ARGS, LEGACY_CRM_MON_ARGS } from './parse/crm-mon.js';
+
+export { CRM_MON_ARGS, LEGACY_CRM_MON_ARGS };
+
+export interface CollectOptions {
+  runner: ToolRunner;
+  /** Run against a CIB file instead of the live cluster (sets CIB_file for the Pacemaker tools). */
+  cibFile?: string;
+  timeoutMs?: number;
+  now?: () => Date;
+  /** Name of this host, recorded as the snapshot's source. */
+  source?: string;
+}
+
+/** Remembers per runner which crm_mon dialect the host speaks, so detection happens once. */
+const dialects = new WeakMap<ToolRunner, 'xml' | 'legacy'>();
+
+async function attempt(runner: ToolRunner, tool: string, args: string[], opts: { timeoutMs: number; env?: Record<string, string>; okExitCodes?: number[] }): Promise<ToolResult> {
+  try {
+    const out: ToolOutput = await runner.run(tool, args, opts);
+    return { ok: true, tool, stdout: out.stdout, stderr: out.stderr, exitCode: out.exitCode, durationMs: out.durationMs };
+  } catch (e) {
+    if (e instanceof ToolError) {
+      return { ok: false, tool, error: e, stdout: e.stdout, durationMs: e.durationMs };
+    }
+    throw e;
+  }
+}
+
+/** Legacy Pacemaker 1.1 crm_mon rejects --output-as; detect that from its usage error. */
+function looksLikeUnknownOption(r: ToolResult): boolean {
+  if (r.ok || !r.error || r.error.failure !== 'exit') return false;
+  return /unrecognized option|unknown option|invalid option/i.test(r.error.stderr);
+}
+
+export async function collectCrmMon(runner: ToolRunner, env: Record<string, string>, timeoutMs: number): Promise<ToolResult> {
+  // crm_mon exits 102 (not connected) with a <crm-mon-disconnected> document on 2.1+: keep the
+  // output so the parser can explain it.
+  const okExitCodes = [102];
+  if (dialects.get(runner) === 'legacy') {
+    return attempt(runner, 'crm_mon', LEGACY_CRM_MON_ARGS, { timeoutMs, env, okExitCodes });
+  }
+  const r = await attempt(runner, 'crm_mon', CRM_MON_ARGS, { timeoutMs, env, okExitCodes });
+  if (looksLikeUnknownOption(r)) {
+    dialects.set(runner, 'legacy');
+    return attempt(runner, 'crm_mon', LEGACY_CRM_MON_ARGS, { timeoutMs, env, okExitCodes });
+  }
+  if (r.ok) dialects.set(runner, 'xml');
+  return r;
+}
+
+export async function collectRaw(opts: CollectOptions): Promise<RawOutputs> {
+  const timeoutMs = opts.timeoutMs ?? 15_000;
+  const env: Record<string, string> = opts.cibFile ? { CIB_file: opts.cibFile } : {};
+  const { runner } = opts;
+  const skipped = (tool: string): ToolResult => ({ ok: false, tool, skipped: 'not collected in CIB file mode', durationMs: 0 });
+  const [crmMon, cib, cibVersion, cmapctl, quorumtool, cfgtool] = await Promise.all([
+    collectCrmMon(runner, env, timeoutMs),
+    attempt(runner, 'cibadmin', ['--query', '--scope', 'configuration'], { timeoutMs, env }),
+    // The <cib> element alone: epoch, num_updates, admin_epoch, dc-uuid, without the status section.
+    attempt(runner, 'cibadmin', ['--query', '--xpath', '/cib', '--no-children'], { timeoutMs, env }),
+    opts.cibFile ? skipped('corosync-cmapctl') : attempt(runner, 'corosync-cmapctl', [], { timeoutMs }),
+    // corosync-quorumtool -s exits 2 when the partition has no quorum; that output is still valid.
+    opts.cibFile ? skipped('corosync-quorumtool') : attempt(runner, 'corosync-quorumtool', ['-s'], { timeoutMs, okExitCodes: [2] }),
+    opts.cibFile ? skipped('corosync-cfgtool') : attempt(runner, 'corosync-cfgtool', ['-s'], { timeoutMs }),
+  ]);
+  return { crmMon, cib, cibVersion, cmapctl, quorumtool, cfgtool };
+}
+
+/** Collect everything and build one snapshot. Never throws for a tool failure: see sources/warnings. */
+export async function collectSnapshot(opts: CollectOptions): Promise<ClusterSnapshot> {
+  const raw = await collectRaw(opts);
+  const now = opts.now ? opts.now() : new Date();
+  return buildSnapshot(raw, { now, source: opts.source ?? (opts.cibFile ? `file:${opts.cibFile}` : opts.runner.where) });
+}

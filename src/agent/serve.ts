@@ -1,0 +1,156 @@
+/**
+ * `pcmk-agent serve`: the JSON-lines protocol on a pair of streams (stdin/stdout of an SSH exec
+ * channel). One request per line; every answer carries the request's id; errors are messages,
+ * never a crash. See docs/protocol.md.
+ */
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { Agent } from './agent.js';
+import { PROTOCOL_VERSION, type AgentMessage, type Capability, type ClientRequest } from '../model/protocol.js';
+import { SNAPSHOT_SCHEMA } from '../model/snapshot.js';
+
+export const AGENT_VERSION = '0.1.0';
+
+/** Extra request handlers (actions, fencing checks) plugged in by the layers that own them. */
+export interface ServeHandlers {
+  action?: (req: Extract<ClientRequest, { type: 'action' }>) => Promise<unknown>;
+  fenceCheck?: () => Promise<unknown>;
+}
+
+export class ProtocolError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly exitCode?: number,
+  ) {
+    super(message);
+  }
+}
+
+export function parseRequest(line: string): ClientRequest {
+  let msg: unknown;
+  try {
+    msg = JSON.parse(line);
+  } catch {
+    throw new ProtocolError('bad-json', 'request is not valid JSON');
+  }
+  if (!msg || typeof msg !== 'object') throw new ProtocolError('bad-request', 'request must be a JSON object');
+  const m = msg as Record<string, unknown>;
+  if (typeof m.id !== 'string' && typeof m.id !== 'number') throw new ProtocolError('bad-request', 'request needs an "id"');
+  const id = String(m.id);
+  switch (m.type) {
+    case 'snapshot':
+    case 'unwatch':
+    case 'ping':
+    case 'fence-check':
+      return { id, type: m.type };
+    case 'watch':
+      return {
+        id,
+        type: 'watch',
+        minIntervalMs: typeof m.minIntervalMs === 'number' ? m.minIntervalMs : undefined,
+        maxIntervalMs: typeof m.maxIntervalMs === 'number' ? m.maxIntervalMs : undefined,
+      };
+    case 'action': {
+      const a = m.action as Record<string, unknown> | undefined;
+      if (!a || typeof a !== 'object' || typeof a.name !== 'string') throw new ProtocolError('bad-request', 'action request needs action.name');
+      return { id, type: 'action', action: a as { name: string }, dryRun: m.dryRun === true };
+    }
+    default:
+      throw new ProtocolError('unknown-type', `unknown request type ${JSON.stringify(m.type)}`);
+  }
+}
+
+export function serve(agent: Agent, input: Readable, output: Writable, handlers: ServeHandlers = {}): Promise<void> {
+  const send = (m: AgentMessage): void => {
+    output.write(`${JSON.stringify(m)}\n`);
+  };
+  const caps: Capability[] = ['snapshot', 'watch'];
+  if (handlers.action) caps.push('action');
+  if (handlers.fenceCheck) caps.push('fence-check');
+  send({
+    type: 'hello',
+    protocol: PROTOCOL_VERSION,
+    schema: SNAPSHOT_SCHEMA,
+    agent: `pcmk-agent ${AGENT_VERSION}`,
+    node: agent.node,
+    node_version: process.version,
+    capabilities: caps,
+    mode: agent.mode,
+  });
+  const watches = new Map<string, () => void>();
+  const fail = (id: string | null, e: unknown): void => {
+    if (e instanceof ProtocolError) send({ id, type: 'error', code: e.code, message: e.message, exitCode: e.exitCode });
+    else {
+      const err = e as { code?: unknown; exitCode?: unknown; message?: unknown };
+      send({
+        id,
+        type: 'error',
+        code: typeof err?.code === 'string' ? err.code : 'internal',
+        message: typeof err?.message === 'string' ? err.message : String(e),
+        exitCode: typeof err?.exitCode === 'number' ? err.exitCode : undefined,
+      });
+    }
+  };
+
+  const handle = async (req: ClientRequest): Promise<void> => {
+    switch (req.type) {
+      case 'ping':
+        send({ id: req.id, type: 'pong', time: new Date().toISOString() });
+        return;
+      case 'snapshot':
+        send({ id: req.id, type: 'snapshot', snapshot: await agent.snapshot() });
+        return;
+      case 'watch': {
+        watches.get(req.id)?.();
+        const stop = agent.watch((snapshot, trigger) => send({ id: req.id, type: 'snapshot', snapshot, trigger }), {
+          minIntervalMs: req.minIntervalMs,
+          maxIntervalMs: req.maxIntervalMs,
+          onError: (e) => fail(req.id, e),
+        });
+        watches.set(req.id, stop);
+        return;
+      }
+      case 'unwatch':
+        watches.get(req.id)?.();
+        watches.delete(req.id);
+        send({ id: req.id, type: 'unwatched' });
+        return;
+      case 'action':
+        if (!handlers.action) throw new ProtocolError('unsupported', 'this agent does not run actions');
+        send({ id: req.id, type: 'action-result', result: await handlers.action(req) });
+        return;
+      case 'fence-check':
+        if (!handlers.fenceCheck) throw new ProtocolError('unsupported', 'this agent does not run fencing checks');
+        send({ id: req.id, type: 'fence-check', result: await handlers.fenceCheck() });
+        return;
+    }
+  };
+
+  return new Promise((resolve) => {
+    const rl = createInterface({ input, crlfDelay: Infinity });
+    rl.on('line', (line) => {
+      if (!line.trim()) return;
+      let req: ClientRequest;
+      try {
+        req = parseRequest(line);
+      } catch (e) {
+        let id: string | null = null;
+        try {
+          const v = JSON.parse(line) as { id?: unknown };
+          if (typeof v?.id === 'string' || typeof v?.id === 'number') id = String(v.id);
+        } catch {
+          /* not JSON: no id to answer */
+        }
+        fail(id, e);
+        return;
+      }
+      handle(req).catch((e) => fail(req.id, e));
+    });
+    rl.on('close', () => {
+      for (const stop of watches.values()) stop();
+      watches.clear();
+      resolve();
+    });
+  });
+}
