@@ -107,7 +107,7 @@ export const KEYMAP: readonly Binding[] = [
   { command: 'filter', keys: ['/'], description: 'Filter rows (regex over id, node, agent, state); Enter keeps, Esc clears', category: 'general', screens: LISTS, footer: '/ filter', changesCluster: false, danger: false },
   { command: 'command', keys: [':'], description: 'Command line (:res NAME, :node NAME, :ctx NAME, :q)', category: 'general', screens: 'all', footer: ': cmd', changesCluster: false, danger: false },
   { command: 'help', keys: ['?'], description: 'Show this help', category: 'general', screens: 'all', footer: '? help', changesCluster: false, danger: false },
-  { command: 'quit', keys: ['q', 'ctrl-c'], description: 'Quit', category: 'general', screens: 'all', footer: 'q quit', changesCluster: false, danger: false },
+  { command: 'quit', keys: ['q', 'ctrl-c'], description: 'Quit pcmk-top', category: 'general', screens: 'all', footer: 'q quit', changesCluster: false, danger: false },
   { command: 'groupByNode', keys: ['n'], description: 'Toggle grouping resources by node', category: 'general', screens: ['resources'], footer: 'n by-node', changesCluster: false, danger: false },
   { command: 'failcounts', keys: ['f'], description: 'Show fail counts (detail of the selection)', category: 'general', screens: ['resources', 'failures'], targets: ['resource'], footer: 'f failcounts', changesCluster: false, danger: false },
   { command: 'fenceCheck', keys: ['t'], description: 'Fencing readiness test (non-destructive)', category: 'general', screens: ['nodes', 'fencing'], footer: 't fence-test', changesCluster: false, danger: false },
@@ -205,7 +205,14 @@ export function helpLines(readOnly: boolean, keymap: readonly Binding[] = KEYMAP
 
 /** Footer hints for the current screen and selection, e.g. "1-5 view  / filter  m move ...". */
 export function footerHints(q: KeymapQuery, keymap: readonly Binding[] = KEYMAP): string[] {
-  const hints = ['1-5 view'];
-  for (const b of bindingsFor(q, keymap)) if (b.footer && !hints.includes(b.footer)) hints.push(b.footer);
+  // Actions on the selection first (they differ per screen), then help and the general keys.
+  const active = bindingsFor(q, keymap).filter((b) => b.footer);
+  const order: Category[] = ['actions', 'general', 'navigation', 'views'];
+  const hints: string[] = ['? help'];
+  for (const cat of order) {
+    if (cat === 'general') hints.push('q quit');
+    for (const b of active) if (b.category === cat && b.footer && !hints.includes(b.footer)) hints.push(b.footer);
+  }
+  hints.push('1-5 view');
   return hints;
 }

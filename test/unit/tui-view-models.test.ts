@@ -194,12 +194,12 @@ describe('failures, fencing, constraints', () => {
   it('calls out leftover cli-prefer / cli-ban and expired constraints first', () => {
     const { rows } = toConstraintRows(sandboxSnapshot());
     expect(col(rows, 1)).toEqual(['cli-prefer-dregistry', 'cli-ban-web-on-cluster-3', 'loc-dregistry', 'col-1', 'ord-1']);
-    expect(rows[0].cells[5]).toBe('leftover from move (cli-prefer)');
+    expect(rows[0].cells[5]).toBe('move leftover');
     expect(rows[0].tone).toBe('warn');
-    expect(rows[1].cells[5]).toBe('leftover from ban (cli-ban), EXPIRED');
+    expect(rows[1].cells[5]).toBe('ban leftover, EXPIRED');
     expect(rows[1].tone).toBe('error');
     expect(rows[1].target).toEqual({ kind: 'constraint', id: 'cli-ban-web-on-cluster-3', resource: 'web', node: 'cluster-3', cli: 'ban' });
-    expect(rows[3].cells.slice(0, 4)).toEqual(['colocation', 'col-1', 'web', 'dregistry']);
+    expect(rows[3].cells.slice(0, 4)).toEqual(['coloc', 'col-1', 'web', 'dregistry']);
   });
 
   it('reads location constraints of a real CIB', () => {
@@ -218,18 +218,18 @@ describe('toHeader', () => {
     expect(h.facts.map((f) => f.text)).toEqual([
       'ctx prod',
       'cluster sandbox',
-      'stack corosync',
       'DC cluster-1',
       'quorum yes 3/3',
-      'pacemaker 2.1.5',
       'stonith on',
       'maintenance off',
       'nodes 5/5',
       'resources 15',
+      'stack corosync',
+      'pacemaker 2.1.5',
     ]);
     expect(hostSegments(h.hosts).map((s) => s.text)).toEqual(['cluster-1 live 1s', 'cluster-2 live 2s', 'cluster-3 STALE 42s (connection refused)']);
     expect(h.hosts[2].tone).toBe('warn');
-    expect(h.warnings[0].text).toContain('SPLIT VIEW');
+    expect(h.warnings[0].text).toMatch(/^SPLIT VIEW: /);
     expect(h.warnings[0].text).toContain('cluster-3 sees DC cluster-3');
   });
 
@@ -274,7 +274,7 @@ describe('detail', () => {
     expect(text).toMatch(/image\s+registry:2/);
     expect(text).toMatch(/resource-stickiness\s+100/);
     expect(text).toContain('monitor interval=10s timeout=20s');
-    expect(text).toContain('location cli-prefer-dregistry: dregistry on cluster-1 score INFINITY [leftover from move (cli-prefer)]');
+    expect(text).toContain('location cli-prefer-dregistry: dregistry on cluster-1 score INFINITY [move leftover]');
     expect(text).toContain('colocation col-1: web with dregistry');
     const web = toDetail(sandboxSnapshot(), { kind: 'resource', id: 'web-srv' }).lines.map((l) => l.text).join('\n');
     expect(web).toContain('web-srv on cluster-2: INF (migration-threshold 3)');

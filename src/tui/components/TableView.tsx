@@ -1,7 +1,7 @@
 import React, { useMemo } from 'react';
 import { Box, Text } from 'ink';
 import type { Table } from '../view-models/rows.js';
-import { formatCells, layoutColumns } from '../view-models/rows.js';
+import { contentWidths, formatCells, layoutColumns } from '../view-models/rows.js';
 import type { WindowRange } from '../window.js';
 import { toneStyle, useTheme } from './theme.js';
 
@@ -21,7 +21,8 @@ export interface TableViewProps {
 export function TableView({ table, width, height, window, changed, empty }: TableViewProps) {
   const { color } = useTheme();
   const inner = Math.max(1, width - 1);
-  const widths = useMemo(() => layoutColumns(table.columns, inner), [table.columns, inner]);
+  const ideal = useMemo(() => contentWidths(table), [table]);
+  const widths = useMemo(() => layoutColumns(table.columns, inner, ideal), [table.columns, inner, ideal]);
   const header = ` ${formatCells(table.columns.map((c) => c.title), table.columns, widths)}`;
   const visible = table.rows.slice(window.start, Math.min(window.end, window.start + height));
   return (

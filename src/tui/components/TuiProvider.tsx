@@ -12,7 +12,7 @@ import { toHeader } from '../view-models/header.js';
 import { toDetail } from '../view-models/detail.js';
 import { diffRows, markChanged } from '../view-models/diff.js';
 import { footerHints, helpLines, type ViewId } from '../keymap.js';
-import { keyEvent } from '../keys.js';
+import { keyEvent, type KeyEvent } from '../keys.js';
 import { resolveSelection, type WindowRange } from '../window.js';
 import { createStore } from '../state/store.js';
 import { initialUiState, uiReducer, type UiAction, type UiState } from '../state/ui-state.js';
@@ -204,8 +204,8 @@ export function TuiProvider(props: TuiOptions & { children: React.ReactNode }) {
     [store, exit],
   );
 
-  const onInput = useCallback(
-    (input: string, key: Key) => {
+  const onKey = useCallback(
+    (ev: KeyEvent) => {
       const { view: v, layout: l, actions: acts, contexts: ctxs, readOnly: ro } = live.current;
       const state = store.getState();
       const t = rowCache(v.snapshot, state.view, state.filters[state.view], state.groupByNode);
@@ -234,11 +234,26 @@ export function TuiProvider(props: TuiOptions & { children: React.ReactNode }) {
         hasActions: !!acts,
         rowsOf: (vid) => rowCache(v.snapshot, vid, '', state.groupByNode).rows,
       };
-      const result = interpretKey(state, keyEvent(input, key), ctx);
+      const result = interpretKey(state, ev, ctx);
       for (const a of result.actions) store.dispatch(a);
       for (const e of result.effects) runEffect(e);
     },
     [store, rowCache, runEffect],
+  );
+  const onInput = useCallback(
+    (input: string, key: Key) => {
+      const ev = keyEvent(input, key);
+      // Several keys in one read (e.g. `tmux send-keys jjj`) are one key each, unless a prompt
+      // takes text (filter, command line, typed confirmation), where it is a paste.
+      const o = store.getState().overlay;
+      const takesText = o.kind === 'filter' || o.kind === 'command' || (o.kind === 'confirm' && o.expected !== null);
+      if (ev.text && ev.text.length > 1 && !takesText) {
+        for (const ch of ev.text) onKey({ name: ch, text: ch });
+        return;
+      }
+      onKey(ev);
+    },
+    [store, onKey],
   );
   useInput(onInput);
 

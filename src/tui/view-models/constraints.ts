@@ -6,7 +6,7 @@ import type { CompiledFilter } from './filter.js';
 import { formatTime } from './format.js';
 
 export const CONSTRAINT_COLUMNS: Column[] = [
-  { title: 'TYPE', min: 10 },
+  { title: 'TYPE', min: 5 },
   { title: 'ID', min: 18, weight: 2 },
   { title: 'RESOURCE', min: 12, weight: 2 },
   { title: 'NODE/WITH', min: 10, weight: 1 },
@@ -19,11 +19,11 @@ export function locationNote(c: LocationConstraint): { text: string; tone: Tone 
   const notes: string[] = [];
   let tone: Tone = 'normal';
   if (c.isCliPrefer) {
-    notes.push('leftover from move (cli-prefer)');
+    notes.push('move leftover');
     tone = 'warn';
   }
   if (c.isCliBan) {
-    notes.push('leftover from ban (cli-ban)');
+    notes.push('ban leftover');
     tone = 'warn';
   }
   if (c.expired) {
@@ -50,7 +50,7 @@ export function toConstraintRows(snapshot: ClusterSnapshot | null, filter?: Comp
     const resource = c.resource ?? (c.resourcePattern ? `/${c.resourcePattern}/` : (snapshot.constraints.sets[c.id] ?? []).join(','));
     keep({
       key: `loc:${c.id}`,
-      cells: ['location', c.id, resource, c.node ?? '', c.score ?? '', note.text],
+      cells: ['loc', c.id, resource, c.node ?? '', c.score ?? '', note.text],
       tone: note.tone,
       target: { kind: 'constraint', id: c.id, resource: c.resource, node: c.node, cli: c.isCliBan ? 'ban' : c.isCliPrefer ? 'prefer' : null },
       search: ['location', c.id, resource, c.node ?? '', c.score ?? '', note.text].join(' '),
@@ -62,7 +62,7 @@ export function toConstraintRows(snapshot: ClusterSnapshot | null, filter?: Comp
     const note = [c.rscRole && `role ${c.rscRole}`, c.withRscRole && `with-role ${c.withRscRole}`].filter(Boolean).join(', ');
     keep({
       key: `col:${c.id}`,
-      cells: ['colocation', c.id, rsc, withText, c.score ?? '', note],
+      cells: ['coloc', c.id, rsc, withText, c.score ?? '', note],
       tone: 'normal',
       target: { kind: 'constraint', id: c.id, resource: c.rsc, node: null, cli: null },
       search: ['colocation', c.id, rsc, withText, c.score ?? '', note].join(' '),

@@ -44,13 +44,11 @@ export function toHeader(view: ClusterView, now: number): HeaderModel {
   if (snap) {
     const c = snap.cluster;
     fact('cluster', c.name ?? snap.corosync?.clusterName ?? '?', 'heading');
-    if (c.stack) fact('stack', c.stack);
     fact('DC', c.dc ?? 'NONE', c.dc ? 'normal' : 'error');
     const q = c.quorate ?? snap.corosync?.quorum.quorate ?? null;
     const votes = snap.corosync?.quorum;
     const voteText = votes && votes.totalVotes !== null && votes.expectedVotes !== null ? ` ${votes.totalVotes}/${votes.expectedVotes}` : '';
     fact('quorum', q === null ? '?' : q ? `yes${voteText}` : `NO${voteText}`, q === null ? 'warn' : q ? 'ok' : 'error');
-    if (c.pacemakerVersion) fact('pacemaker', c.pacemakerVersion);
     const stonith = (c.options['stonith-enabled'] ?? 'true').toLowerCase();
     const stonithOn = !['false', 'no', '0', 'off'].includes(stonith);
     fact('stonith', stonithOn ? 'on' : 'OFF', stonithOn ? 'normal' : 'warn');
@@ -59,6 +57,9 @@ export function toHeader(view: ClusterView, now: number): HeaderModel {
     const online = snap.nodes.filter((n) => n.online).length;
     fact('nodes', `${online}/${snap.nodes.length}`, online < snap.nodes.length ? 'warn' : 'normal');
     fact('resources', String(snap.instances.length));
+    if (c.stack) fact('stack', c.stack);
+    // Builds print long versions ("2.0.4-1.e97f9675f.git.el7-e97f9675f"); the release is enough here.
+    if (c.pacemakerVersion) fact('pacemaker', c.pacemakerVersion.split('-')[0]);
   }
   const hosts: HostBadge[] = view.hosts.map((h) => ({
     name: h.name,
@@ -68,7 +69,9 @@ export function toHeader(view: ClusterView, now: number): HeaderModel {
     tone: hostTone(h),
   }));
   const warnings: Segment[] = [];
-  for (const d of view.disagreements) warnings.push({ text: `SPLIT VIEW (${d.kind}): ${d.message}`, tone: 'error' });
+  for (const d of view.disagreements) {
+    warnings.push({ text: d.kind.startsWith('split') ? `SPLIT VIEW: ${d.message}` : d.message, tone: 'error' });
+  }
   if (!snap) {
     const any = view.hosts.some((h) => h.state === 'connecting');
     const err = view.hosts.find((h) => h.lastError)?.lastError;

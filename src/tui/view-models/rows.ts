@@ -39,8 +39,24 @@ export interface TreeNode {
   children: TreeNode[];
 }
 
-/** Widths for the columns that fit in `width` (separated by one space); dropped columns get 0. */
-export function layoutColumns(columns: readonly Column[], width: number): number[] {
+/** Widest cell (or title) per column, to let columns grow toward their content. */
+export function contentWidths(table: Table): number[] {
+  const w = table.columns.map((c) => c.title.length);
+  for (const row of table.rows) {
+    for (let i = 0; i < w.length; i++) {
+      const n = row.cells[i]?.length ?? 0;
+      if (n > w[i]) w[i] = n;
+    }
+  }
+  return w;
+}
+
+/**
+ * Widths for the columns that fit in `width` (separated by one space); dropped columns get 0.
+ * Extra space goes first to columns whose content (`ideal`) is wider than their minimum, then by
+ * weight.
+ */
+export function layoutColumns(columns: readonly Column[], width: number, ideal?: readonly number[]): number[] {
   const active = columns.map(() => true);
   const need = () =>
     columns.reduce((sum, c, i) => (active[i] ? sum + c.min : sum), 0) + Math.max(0, active.filter(Boolean).length - 1);
@@ -57,6 +73,28 @@ export function layoutColumns(columns: readonly Column[], width: number): number
   }
   const widths = columns.map((c, i) => (active[i] ? c.min : 0));
   let extra = width - need();
+  if (extra > 0 && ideal) {
+    // Grow toward content: left columns (names) first, each by at most half the spare room,
+    // then round-robin so no column starves the others.
+    const cap = Math.floor(extra / 2);
+    for (let i = 0; i < columns.length && extra > 0; i++) {
+      if (!active[i]) continue;
+      const add = Math.min(extra, cap, Math.max(0, (ideal[i] ?? 0) - widths[i]));
+      widths[i] += add;
+      extra -= add;
+    }
+    let grew = true;
+    while (extra > 0 && grew) {
+      grew = false;
+      for (let i = 0; i < columns.length && extra > 0; i++) {
+        if (active[i] && widths[i] < (ideal[i] ?? 0)) {
+          widths[i]++;
+          extra--;
+          grew = true;
+        }
+      }
+    }
+  }
   const totalWeight = columns.reduce((s, c, i) => (active[i] ? s + (c.weight ?? 0) : s), 0);
   if (extra > 0 && totalWeight > 0) {
     let given = 0;
