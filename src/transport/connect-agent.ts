@@ -27,13 +27,12 @@ export const MIN_NODE_MAJOR = 18;
 export const PROBE_SCRIPT = [
   'p=$(command -v pcmk-agent 2>/dev/null) && echo "agent=$p"',
   'if command -v node >/dev/null 2>&1; then echo "node=$(node --version 2>/dev/null)"; fi',
-  'command -v sha256sum >/dev/null 2>&1 && echo "sha256sum=yes"',
+  'if command -v sha256sum >/dev/null 2>&1; then echo "sha256sum=yes"; fi',
   'd="${TMPDIR:-/tmp}/pcmk-console-$(id -u)"',
   'echo "dir=$d"',
-  'if [ -n "$1" ] && [ -f "$d/$1" ] && [ ! -L "$d/$1" ] && command -v sha256sum >/dev/null 2>&1; then',
-  '  echo "sha=$(sha256sum < "$d/$1" | cut -d" " -f1)"',
-  'fi',
-].join('\n');
+  'if [ -n "$1" ] && [ -f "$d/$1" ] && [ ! -L "$d/$1" ] && command -v sha256sum >/dev/null 2>&1; then echo "sha=$(sha256sum < "$d/$1" | cut -d" " -f1)"; fi',
+  // Scripts are one line: the transport refuses newlines in remote arguments.
+].join('; ');
 
 const HASH_WITH_NODE = `node -e 'process.stdout.write(require("crypto").createHash("sha256").update(require("fs").readFileSync(process.argv[1])).digest("hex"))'`;
 
@@ -49,7 +48,7 @@ export const PUSH_SCRIPT = [
   'cat > "$t"',
   'mv -f "$t" "$d/$1"',
   `if command -v sha256sum >/dev/null 2>&1; then sha256sum < "$d/$1" | cut -d" " -f1; else ${HASH_WITH_NODE} "$d/$1"; fi`,
-].join('\n');
+].join('; ');
 
 export interface HostProbe {
   agentPath: string | null;

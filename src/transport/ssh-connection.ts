@@ -7,6 +7,11 @@
  * interprets; there is no argv on the wire. `exec(argv)` therefore single-quotes every word
  * (`'it'\''s'`) so the remote shell sees exactly these arguments, and refuses words containing NUL,
  * CR or LF (which some login shells do not treat literally inside quotes).
+ *
+ * Commands run under a one-line `sh` wrapper that reports their pid on stderr (removed from the
+ * output) and then execs argv, so a timeout or close can kill them with a second exec: OpenSSH's
+ * sshd refuses SSH "signal" requests for root sessions, and closing a channel does not stop a
+ * command that is not writing.
  */
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
@@ -335,6 +340,10 @@ export class SshConnection extends EventEmitter {
   private closeError: TransportError | null = null;
   private readonly slots: Slots;
   private readonly openChannels = new Set<ClientChannel>();
+  private readonly processes = new Set<RemoteProcess>();
+  private closing = false;
+  /** Rejecters of running exec() calls, called when the connection is lost. */
+  private readonly running = new Set<(e: TransportError) => void>();
 
   constructor(
     private readonly client: Client,
@@ -361,14 +370,17 @@ export class SshConnection extends EventEmitter {
     for (const j of jumps) j.once('close', () => this.close());
   }
 
+  /** True once closed or closing. */
   get closed(): boolean {
-    return this._closed;
+    return this._closed || this.closing;
   }
 
   private markClosed(): void {
     if (this._closed) return;
     this._closed = true;
     this.closeError ??= new TransportError({ host: this.host, stage: 'closed', detail: 'connection closed', target: this.target });
+    for (const reject of [...this.running]) reject(this.closeError);
+    this.running.clear();
     this.emit('close', this.closeError);
   }
 
@@ -417,10 +429,44 @@ export class SshConnection extends EventEmitter {
   }
 
   /**
+   * Starts argv on the host as a killable process: it runs under a tiny `sh` wrapper that reports
+   * its pid on stderr (that line is removed) and then execs argv, so the pid is the command's own.
+   * kill() signals it (and its process group) through a second exec: sshd ignores SSH "signal"
+   * requests for root sessions, and closing a channel does not stop a command that is not writing.
+   */
+  async spawn(argv: string[]): Promise<RemoteProcess> {
+    const ch = await this.openExec([...PID_WRAPPER, ...argv]);
+    const proc = new RemoteProcess(this, ch, argv);
+    this.processes.add(proc);
+    void proc.exited.then(() => this.processes.delete(proc));
+    return proc;
+  }
+
+  /** Sends a signal to a remote pid and its process group (best effort). */
+  async signalPid(pid: number, signal: 'TERM' | 'KILL'): Promise<void> {
+    if (this._closed || !Number.isInteger(pid) || pid <= 1) return;
+    try {
+      await this.execRaw(['kill', '-s', signal, '--', `-${pid}`, String(pid)], { timeoutMs: 5000 });
+    } catch {
+      // the connection may be going away; nothing more we can do
+    }
+  }
+
+  /**
    * Runs argv on the host and collects its output. A non-zero exit is a result, not an error;
-   * errors are TransportErrors (stage 'exec', 'timeout' or 'closed').
+   * errors are TransportErrors (stage 'exec', 'timeout' or 'closed'). On a timeout the remote
+   * command is killed.
    */
   exec(argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    return this.run(argv, opts, true);
+  }
+
+  /** Like exec() but without the pid wrapper (used for kill itself). */
+  private execRaw(argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    return this.run(argv, opts, false);
+  }
+
+  private run(argv: string[], opts: ExecOptions, killable: boolean): Promise<ExecResult> {
     const timeoutMs = opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
     const maxBuffer = opts.maxBuffer ?? 256 * 1024 * 1024;
     const started = performance.now();
@@ -431,25 +477,20 @@ export class SshConnection extends EventEmitter {
       return Promise.reject(new TransportError({ host: this.host, stage: 'exec', detail: (e as Error).message, target: this.target, cause: e }));
     }
     return new Promise<ExecResult>((resolve, reject) => {
-      let channel: ClientChannel | null = null;
+      let proc: RemoteProcess | null = null;
+      let rawChannel: ClientChannel | null = null;
       let done = false;
       const finish = (err: Error | null, result?: ExecResult): void => {
         if (done) return;
         done = true;
         clearTimeout(timer);
-        this.off('close', onConnClose);
+        this.running.delete(onConnClose);
         if (err) reject(err);
         else resolve(result!);
       };
       const timer = setTimeout(() => {
-        if (channel) {
-          try {
-            channel.signal('KILL');
-          } catch {
-            // the server may not support signals; closing the channel is enough for us
-          }
-          channel.close();
-        }
+        if (proc) void proc.kill('KILL');
+        else rawChannel?.close();
         finish(
           new TransportError({
             host: this.host,
@@ -459,56 +500,67 @@ export class SshConnection extends EventEmitter {
           }),
         );
       }, timeoutMs);
-      const onConnClose = (): void => finish(this.closedError());
-      this.once('close', onConnClose);
+      const onConnClose = (e: TransportError): void => finish(e);
+      this.running.add(onConnClose);
 
-      this.openExec(argv).then(
-        (ch) => {
-          if (done) {
-            ch.close();
-            return;
-          }
-          channel = ch;
-          const out: Buffer[] = [];
-          const errb: Buffer[] = [];
-          let size = 0;
-          let exitCode: number | null = null;
-          let signal: string | null = null;
-          let sawExit = false;
-          const add = (list: Buffer[], d: Buffer): void => {
-            size += d.length;
-            if (size > maxBuffer) {
+      const out: Buffer[] = [];
+      const errb: Buffer[] = [];
+      let size = 0;
+      const add = (list: Buffer[], d: Buffer): void => {
+        if (done) return;
+        size += d.length;
+        if (size > maxBuffer) {
+          if (proc) void proc.kill('KILL');
+          else rawChannel?.close();
+          finish(new TransportError({ host: this.host, stage: 'exec', detail: `output of ${argv[0]} exceeds ${maxBuffer} bytes`, target: this.target }));
+          return;
+        }
+        list.push(d);
+      };
+      const onExit = (x: ProcessExit): void => {
+        if (x.noStatus) {
+          finish(
+            this._closed
+              ? this.closedError()
+              : new TransportError({ host: this.host, stage: 'exec', detail: `${argv[0]}: channel closed without an exit status`, target: this.target }),
+          );
+          return;
+        }
+        finish(null, {
+          stdout: Buffer.concat(out).toString('utf8'),
+          stderr: Buffer.concat(errb).toString('utf8'),
+          exitCode: x.code,
+          signal: x.signal,
+          durationMs: performance.now() - started,
+          command,
+        });
+      };
+      const begin = killable
+        ? this.spawn(argv).then((p) => {
+            proc = p;
+            if (done) {
+              void p.kill('KILL');
+              return null;
+            }
+            p.onStdout((d) => add(out, d));
+            p.onStderr((d) => add(errb, d));
+            void p.exited.then(onExit);
+            return p.channel;
+          })
+        : this.openExec(argv).then((ch) => {
+            rawChannel = ch;
+            if (done) {
               ch.close();
-              finish(new TransportError({ host: this.host, stage: 'exec', detail: `output of ${argv[0]} exceeds ${maxBuffer} bytes`, target: this.target }));
-              return;
+              return null;
             }
-            list.push(d);
-          };
-          ch.on('data', (d: Buffer) => add(out, d));
-          ch.stderr.on('data', (d: Buffer) => add(errb, d));
-          ch.on('exit', (code: number | null, sig?: string) => {
-            sawExit = true;
-            exitCode = typeof code === 'number' ? code : null;
-            signal = sig ? String(sig) : null;
+            ch.on('data', (d: Buffer) => add(out, d));
+            ch.stderr.on('data', (d: Buffer) => add(errb, d));
+            void channelExit(ch).then(onExit);
+            return ch;
           });
-          ch.on('close', () => {
-            if (!sawExit) {
-              finish(
-                this._closed
-                  ? this.closedError()
-                  : new TransportError({ host: this.host, stage: 'exec', detail: `${argv[0]}: channel closed without an exit status`, target: this.target }),
-              );
-              return;
-            }
-            finish(null, {
-              stdout: Buffer.concat(out).toString('utf8'),
-              stderr: Buffer.concat(errb).toString('utf8'),
-              exitCode,
-              signal,
-              durationMs: performance.now() - started,
-              command,
-            });
-          });
+      begin.then(
+        (ch) => {
+          if (!ch) return;
           if (opts.input !== undefined) ch.end(opts.input);
           else ch.end();
         },
@@ -556,19 +608,156 @@ export class SshConnection extends EventEmitter {
     });
   }
 
-  /** Closes the connection (and the jump connections it owns, unless pooled elsewhere). */
+  /**
+   * Closes the connection. Commands still running are sent SIGTERM first (briefly waited for),
+   * so closing the console does not leave them behind on the host.
+   */
   close(): void {
-    for (const ch of this.openChannels) {
-      try {
-        ch.close();
-      } catch {
-        // already closing
+    if (this._closed || this.closing) return;
+    this.closing = true;
+    // Calls still waiting fail now, as 'closed'; the kills below must not turn them into results.
+    this.closeError ??= new TransportError({ host: this.host, stage: 'closed', detail: 'connection closed by the console', target: this.target });
+    for (const reject of [...this.running]) reject(this.closeError);
+    this.running.clear();
+    this.emit('closing');
+    const procs = [...this.processes].filter((p) => p.pid !== null);
+    const end = (): void => {
+      for (const ch of this.openChannels) {
+        try {
+          ch.close();
+        } catch {
+          // already closing
+        }
       }
+      this.client.end();
+      // end() waits for the peer; make sure the socket goes away even if the peer hangs.
+      setTimeout(() => this.client.destroy(), 1000).unref();
+      this.markClosed();
+    };
+    if (!procs.length) {
+      end();
+      return;
     }
-    this.client.end();
-    // end() waits for the peer; make sure the socket goes away even if the peer hangs.
-    setTimeout(() => this.client.destroy(), 1000).unref();
-    this.markClosed();
+    const grace = setTimeout(end, 1000);
+    grace.unref();
+    void Promise.all(procs.map((p) => p.kill('TERM'))).then(() => {
+      clearTimeout(grace);
+      end();
+    });
+  }
+}
+
+export interface ProcessExit {
+  code: number | null;
+  signal: string | null;
+  /** The channel closed without an exit status (connection lost, or killed on our side). */
+  noStatus: boolean;
+}
+
+/** Resolves when a session channel closes, with its exit status. */
+export function channelExit(ch: ClientChannel): Promise<ProcessExit> {
+  return new Promise((resolve) => {
+    let code: number | null = null;
+    let signal: string | null = null;
+    let saw = false;
+    ch.on('exit', (c: number | null, sig?: string) => {
+      saw = true;
+      code = typeof c === 'number' ? c : null;
+      signal = sig ? String(sig) : null;
+    });
+    ch.once('close', () => resolve({ code, signal, noStatus: !saw }));
+  });
+}
+
+/** Prefix that makes a remote command report its pid before it becomes argv (same pid via exec). */
+export const PID_WRAPPER = ['sh', '-c', 'echo "pcmk-pid=$$" >&2; exec "$@"', 'pcmk'];
+const PID_LINE = /^pcmk-pid=(\d+)$/;
+
+/** A command running on a host under PID_WRAPPER. */
+export class RemoteProcess {
+  pid: number | null = null;
+  readonly exited: Promise<ProcessExit>;
+  private readonly stdoutCbs: Array<(d: Buffer) => void> = [];
+  private readonly stderrCbs: Array<(d: Buffer) => void> = [];
+  private head: Buffer | null = Buffer.alloc(0);
+  private pidWaiters: Array<(pid: number | null) => void> = [];
+  private ended = false;
+
+  constructor(
+    private readonly conn: SshConnection,
+    readonly channel: ClientChannel,
+    readonly argv: string[],
+  ) {
+    channel.on('data', (d: Buffer) => {
+      for (const cb of this.stdoutCbs) cb(d);
+    });
+    channel.stderr.on('data', (d: Buffer) => this.takeStderr(d));
+    this.exited = channelExit(channel).then((x) => {
+      this.ended = true;
+      this.flushHead();
+      for (const w of this.pidWaiters.splice(0)) w(this.pid);
+      return x;
+    });
+  }
+
+  private takeStderr(d: Buffer): void {
+    if (this.head === null) {
+      for (const cb of this.stderrCbs) cb(d);
+      return;
+    }
+    this.head = Buffer.concat([this.head, d]);
+    const nl = this.head.indexOf(10);
+    if (nl < 0 && this.head.length < 64) return;
+    const first = nl >= 0 ? this.head.subarray(0, nl).toString('latin1') : '';
+    const m = PID_LINE.exec(first);
+    let rest = this.head;
+    if (m) {
+      this.pid = Number(m[1]);
+      rest = this.head.subarray(nl + 1);
+    }
+    this.head = null;
+    for (const w of this.pidWaiters.splice(0)) w(this.pid);
+    if (rest.length) for (const cb of this.stderrCbs) cb(rest);
+  }
+
+  private flushHead(): void {
+    if (this.head && this.head.length) {
+      const rest = this.head;
+      this.head = null;
+      for (const cb of this.stderrCbs) cb(rest);
+    }
+    this.head = null;
+  }
+
+  onStdout(cb: (d: Buffer) => void): void {
+    this.stdoutCbs.push(cb);
+  }
+
+  onStderr(cb: (d: Buffer) => void): void {
+    this.stderrCbs.push(cb);
+  }
+
+  private waitPid(ms: number): Promise<number | null> {
+    if (this.pid !== null || this.head === null || this.ended) return Promise.resolve(this.pid);
+    return new Promise((resolve) => {
+      const t = setTimeout(() => resolve(this.pid), ms);
+      this.pidWaiters.push((p) => {
+        clearTimeout(t);
+        resolve(p);
+      });
+    });
+  }
+
+  /** Signals the command (and its process group) on the host, then closes the channel. */
+  async kill(signal: 'TERM' | 'KILL' = 'TERM'): Promise<void> {
+    if (this.ended) return;
+    const pid = await this.waitPid(2000);
+    if (pid !== null && !this.ended) await this.conn.signalPid(pid, signal);
+    try {
+      this.channel.close();
+    } catch {
+      // already closed
+    }
   }
 }
 
@@ -661,9 +850,11 @@ export class SshPool {
       },
     };
     const p = connectResolved(host, r, ctx, depth).then((conn) => {
-      conn.once('close', () => {
+      const drop = (): void => {
         if (this.conns.get(key) === p) this.conns.delete(key);
-      });
+      };
+      conn.once('closing', drop);
+      conn.once('close', drop);
       return conn;
     });
     this.conns.set(key, p);

@@ -18,7 +18,7 @@ import {
   type ToolStream,
 } from '../agent/run-tool.js';
 import { TransportError } from './errors.js';
-import type { ExecResult, SshConnection } from './ssh-connection.js';
+import type { ExecResult, RemoteProcess, SshConnection } from './ssh-connection.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -94,28 +94,22 @@ export class SshToolRunner implements StreamingToolRunner {
    */
   stream(tool: string, args: string[], onData: (chunk: string) => void, opts: { env?: Record<string, string> } = {}): ToolStream {
     let killed = false;
-    let channel: { close(): void; signal(s: string): void } | null = null;
+    let proc: RemoteProcess | null = null;
     const exited = (async (): Promise<number | null> => {
       try {
         const conn = await this.connection();
         if (killed) return null;
-        const ch = await conn.openExec(remoteToolArgv(tool, args, opts.env));
-        channel = ch;
+        const p = await conn.spawn(remoteToolArgv(tool, args, opts.env));
+        proc = p;
         if (killed) {
-          ch.close();
+          await p.kill('TERM');
           return null;
         }
-        ch.setEncoding('utf8');
-        ch.on('data', (d: string) => onData(d));
-        ch.stderr.resume();
-        ch.end();
-        return await new Promise<number | null>((resolve) => {
-          let code: number | null = null;
-          ch.on('exit', (c: number | null) => {
-            code = typeof c === 'number' ? c : null;
-          });
-          ch.on('close', () => resolve(killed ? null : code));
-        });
+        const decoder = new TextDecoder();
+        p.onStdout((d) => onData(decoder.decode(d, { stream: true })));
+        p.channel.end();
+        const x = await p.exited;
+        return killed || x.noStatus ? null : x.code;
       } catch {
         return null;
       }
@@ -124,14 +118,7 @@ export class SshToolRunner implements StreamingToolRunner {
       exited,
       kill: () => {
         killed = true;
-        if (channel) {
-          try {
-            channel.signal('TERM');
-          } catch {
-            // not supported by every server; closing is enough
-          }
-          channel.close();
-        }
+        void proc?.kill('TERM');
       },
     };
   }

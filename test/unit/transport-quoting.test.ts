@@ -1,11 +1,11 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync, symlinkSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROBE_SCRIPT, PUSH_SCRIPT, nodeMajor, parseProbe, planAgentModes } from '../../src/transport/connect-agent.js';
-import { orderHostKeyAlgorithms, quoteShellWord, toRemoteCommand, UnsafeArgumentError } from '../../src/transport/ssh-connection.js';
+import { orderHostKeyAlgorithms, PID_WRAPPER, quoteShellWord, toRemoteCommand, UnsafeArgumentError } from '../../src/transport/ssh-connection.js';
 import { isMissingCommand, remoteToolArgv } from '../../src/transport/ssh-tool-runner.js';
 import { TransportError, transportErrorMessage } from '../../src/transport/errors.js';
 
@@ -51,6 +51,16 @@ describe('remote command quoting', () => {
     expect(r.exitCode).toBe(127);
     expect(isMissingCommand('pcmk-no-such-tool', r)).toBe(true);
     expect(isMissingCommand('x', { exitCode: 1, stderr: 'not found' })).toBe(false);
+  });
+});
+
+describe('the pid wrapper', () => {
+  it('reports the pid the command itself runs with, then its own stderr', () => {
+    const r = spawnSync('sh', ['-c', toRemoteCommand([...PID_WRAPPER, 'sh', '-c', 'echo "$$"; echo oops >&2; exit 5'])], { encoding: 'utf8', timeout: 10_000 });
+    expect(r.status).toBe(5);
+    const [first, ...rest] = r.stderr.split('\n');
+    expect(first).toBe(`pcmk-pid=${r.stdout.trim()}`);
+    expect(rest.join('\n')).toBe('oops\n');
   });
 });
 
@@ -110,14 +120,16 @@ describe('agent mode detection', () => {
     const data = Buffer.from('#!/usr/bin/env node\nconsole.log("agent")\n');
     const sha = createHash('sha256').update(data).digest('hex');
     const name = `pcmk-agent-${sha.slice(0, 16)}.cjs`;
+    // Run exactly as over SSH: one quoted command string handed to the login shell.
+    const remote = (argv: string[]): string[] => ['-c', toRemoteCommand(argv)];
     const probe = (): ReturnType<typeof parseProbe> =>
-      parseProbe(execFileSync('sh', ['-c', PROBE_SCRIPT, 'probe', name], { env, encoding: 'utf8', timeout: 10_000 }));
+      parseProbe(execFileSync('sh', remote(['sh', '-c', PROBE_SCRIPT, 'probe', name]), { env, encoding: 'utf8', timeout: 10_000 }));
     const uid = process.getuid!();
     const first = probe();
     expect(first.dir).toBe(`${tmp}/pcmk-console-${uid}`);
     expect(first.nodeVersion).toBe(process.versions.node);
     expect(first.pushedSha).toBeNull();
-    const out = execFileSync('sh', ['-c', PUSH_SCRIPT, 'push', name], { env, input: data, encoding: 'utf8', timeout: 10_000 });
+    const out = execFileSync('sh', remote(['sh', '-c', PUSH_SCRIPT, 'push', name]), { env, input: data, encoding: 'utf8', timeout: 10_000 });
     expect(out.trim()).toBe(sha);
     const dest = path.join(first.dir!, name);
     expect(readFileSync(dest)).toEqual(data);
@@ -131,7 +143,7 @@ describe('agent mode detection', () => {
     symlinkSync(path.join(tmp2, 'elsewhere'), path.join(tmp2, `pcmk-console-${uid}`));
     let err: { status: number; stderr: string } | null = null;
     try {
-      execFileSync('sh', ['-c', PUSH_SCRIPT, 'push', name], { env: { ...env, TMPDIR: tmp2 }, input: data, stdio: 'pipe', encoding: 'utf8', timeout: 10_000 });
+      execFileSync('sh', remote(['sh', '-c', PUSH_SCRIPT, 'push', name]), { env: { ...env, TMPDIR: tmp2 }, input: data, stdio: 'pipe', encoding: 'utf8', timeout: 10_000 });
     } catch (e) {
       err = e as { status: number; stderr: string };
     }
