@@ -10,7 +10,11 @@ import { watch as fsWatch, type FSWatcher } from 'node:fs';
 import os from 'node:os';
 import { collectRaw } from './collect.js';
 import { canStream, LocalToolRunner, type ToolRunner, type ToolStream } from './run-tool.js';
-import { buildSnapshot, type RawOutputs } from './snapshot.js';
+import { buildSnapshot, parseCibVersion, type RawOutputs } from './snapshot.js';
+
+/** After a change, how long the agent keeps probing the CIB version, and how often. */
+const HOT_WINDOW_MS = 5000;
+const HOT_PROBE_MS = 250;
 import type { ClusterSnapshot } from '../model/snapshot.js';
 
 export interface AgentOptions {
@@ -124,8 +128,13 @@ export function createAgent(opts: AgentOptions = {}): Agent {
         const start = (): void => {
           if (stopped) return;
           const started = Date.now();
-          // crm_mon redraws on every CIB change notification; each redraw is our trigger.
-          stream = runner.stream('crm_mon', ['--output-as=text', '--interval=3600s', '--exclude=all'], () => void run('cib-change'));
+          // crm_mon redraws on every CIB change notification; each redraw is our trigger. With a 1 s
+          // interval it redraws at once when idle for a while (it throttles bursts to one per 2 s)
+          // and does not redraw periodically in this mode.
+          stream = runner.stream('crm_mon', ['--output-as=text', '--interval=1s', '--exclude=all', '--include=summary'], () => {
+            void run('cib-change');
+            heatUp();
+          });
           void stream.exited.then(() => {
             if (stopped) return;
             // It exits when the cluster stops or the connection drops: retry with backoff, poll meanwhile.
@@ -135,8 +144,44 @@ export function createAgent(opts: AgentOptions = {}): Agent {
             t.unref?.();
           });
         };
+        // While the cluster is busy, crm_mon's 2 s throttle would delay the next change: for a few
+        // seconds after each redraw, probe the CIB version (one cheap cibadmin call) every
+        // HOT_PROBE_MS and collect when it moved. An idle cluster costs nothing.
+        let hotUntil = 0;
+        let hotTimer: NodeJS.Timeout | null = null;
+        let lastVersion: string | null = null;
+        let probing = false;
+        const probe = async (): Promise<void> => {
+          if (stopped || probing) return;
+          if (Date.now() > hotUntil) {
+            if (hotTimer) clearInterval(hotTimer);
+            hotTimer = null;
+            return;
+          }
+          probing = true;
+          try {
+            const out = await runner.run('cibadmin', ['--query', '--xpath', '/cib', '--no-children'], { timeoutMs: 2000 });
+            const v = parseCibVersion(out.stdout);
+            if (v && lastVersion && v !== lastVersion) void run('cib-version');
+            lastVersion = v;
+          } catch {
+            // The next redraw or the safety poll will tell.
+          } finally {
+            probing = false;
+          }
+        };
+        const heatUp = (): void => {
+          hotUntil = Date.now() + HOT_WINDOW_MS;
+          if (!hotTimer && !stopped) {
+            hotTimer = setInterval(() => void probe(), HOT_PROBE_MS);
+            hotTimer.unref?.();
+          }
+        };
         start();
         stops.push(() => stream?.kill());
+        stops.push(() => {
+          if (hotTimer) clearInterval(hotTimer);
+        });
       }
 
       void run('initial');
