@@ -1,7 +1,8 @@
 /**
- * Integration tests run against the real sandbox cluster. Bring it up once per run if it is not
- * already up, and take it down at the end if this run started it (or always with PCMK_SANDBOX_DOWN=1),
- * even when tests fail.
+ * Integration tests run against the real sandbox cluster. Bring it up once per run if it does not
+ * exist, and take it down at the end if this run started it (or always with PCMK_SANDBOX_DOWN=1),
+ * even when tests fail. A sandbox that exists but is not healthy yet (a node rebooting after a
+ * fencing test) is waited for, never rebuilt under someone's feet.
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -10,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const sandbox = path.join(root, 'test/sandbox/sandbox.sh');
 
-function isUp(): boolean {
+function healthy(): boolean {
   try {
     execFileSync('bash', [sandbox, 'status'], { stdio: 'ignore', timeout: 60_000 });
     return true;
@@ -19,9 +20,23 @@ function isUp(): boolean {
   }
 }
 
-export default function setup(): () => void {
+function exists(): boolean {
+  try {
+    return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8', timeout: 10_000 }).includes('pcmk-cluster-1');
+  } catch {
+    return false;
+  }
+}
+
+export default async function setup(): Promise<() => void> {
   let started = false;
-  if (!isUp()) {
+  if (exists()) {
+    const deadline = Date.now() + 180_000;
+    while (!healthy()) {
+      if (Date.now() > deadline) throw new Error('the sandbox cluster exists but did not become healthy within 180 s (bash test/sandbox/sandbox.sh status)');
+      await new Promise((r) => setTimeout(r, 3000));
+    }
+  } else {
     execFileSync('bash', [sandbox, 'up'], { stdio: 'inherit', timeout: 15 * 60_000 });
     started = true;
   }
