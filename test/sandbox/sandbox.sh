@@ -79,12 +79,16 @@ cmd_down() {
     if [ -n "$CG" ] && [ -d "$CG" ]; then
         cg_kill_wait "$CG"
         for g in "$CG"/*/; do
-            [ -d "$g" ] || continue
-            cg_kill_wait "$g"
-            rmdir "$g" 2>/dev/null || log "cannot remove cgroup $g"
+            [ -d "$g" ] && cg_kill_wait "$g"
         done
-        rmdir "$CG" 2>/dev/null || log "cannot remove cgroup $CG"
+        find "$CG" -depth -type d -exec rmdir {} \; 2>/dev/null
+        [ -d "$CG" ] && log "cannot remove cgroup $CG"
     fi
+    # cgroups that podman made for bundle containers (--cgroup-parent /pcmk-sandbox/pods) in the
+    # cgroup v1 hierarchies of a hybrid layout: empty once their processes died with their node
+    for g in /sys/fs/cgroup/*/pcmk-sandbox; do
+        [ -d "$g" ] && [ "$g" != "$CG" ] && find "$g" -depth -type d -exec rmdir {} \; 2>/dev/null
+    done
     # 2. recorded pids that escaped the cgroups (should not happen), checked by name before kill
     for f in "$STATE"/hosts/*/bmc/ipmi_sim.pid; do
         [ -f "$f" ] || continue
@@ -237,6 +241,29 @@ END
     echo 0 > "$hd/bmc/boots"
 }
 
+# podman inside a member: runc, cgroupfs, explicit ulimits (crun and the default ulimits fail on
+# this kind of machine), host network, a private image store per node.
+podman_conf() {
+    local hd; hd=$(host_dir "$1")
+    mkdir -p "$hd/etc/containers" "$hd/var/lib/containers"
+    cp -a /etc/containers/. "$hd/etc/containers/"
+    cat > "$hd/etc/containers/containers.conf" <<END
+[containers]
+default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
+netns = "host"
+[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+END
+    cat > "$hd/etc/containers/storage.conf" <<END
+[storage]
+driver = "overlay"
+runroot = "/run/containers/storage"
+graphroot = "/var/lib/containers/storage"
+END
+}
+
 prepare_state() {
     local h hd d kh
     if findmnt -rn -o TARGET | grep -qE "^$STATE(/|$)"; then die "mounts remain below $STATE after down"; fi
@@ -279,6 +306,7 @@ prepare_state() {
             for d in "${GUESTS[@]}"; do : > "$hd/guest-$d.net"; done
         fi
         [ "$(host_kind "$h")" != guest ] && write_ipmi_conf "$h"
+        [ "$(host_kind "$h")" = member ] && [ -d /etc/containers ] && podman_conf "$h"
         : > "$hd/console.log"
     done
     for h in $(all_hosts); do install -m 0644 "$STATE/known_hosts" "$(host_dir "$h")/etc/ssh/ssh_known_hosts"; done
@@ -382,6 +410,7 @@ cmd_up() {
     for a in "$@"; do
         case "$a" in --bundle) bundle=1 ;; *) die "unknown option $a" ;; esac
     done
+    [ "${PCMK_SANDBOX_BUNDLE:-0}" = 1 ] && bundle=1
     t0=$(now_ms)
     cmd_down 2> /dev/null
     [ -n "$CG" ] || die "no cgroup v2 hierarchy (need cgroup.kill, Linux >= 5.14)"
@@ -402,10 +431,12 @@ cmd_up() {
     t3=$(now_ms)
     date +%s > "$STATE/up"
     log "resources settled after $(( (t3 - t2) / 1000 )).$(( (t3 - t2) % 1000 / 100 ))s"
+    echo "sandbox up in $(( (t3 - t0) / 1000 )).$(( (t3 - t0) % 1000 / 100 ))s (prepare $(( (t1 - t0) / 1000 ))s, members online $(( (t2 - t1) / 1000 ))s, settled $(( (t3 - t2) / 1000 ))s)"
     if [ "$bundle" = 1 ]; then
         bash "$SB_DIR/lib/bundle.sh" up || log "bundle: not available (see test/sandbox/README.md)"
+        t3=$(now_ms)
+        echo "sandbox up with bundle in $(( (t3 - t0) / 1000 )).$(( (t3 - t0) % 1000 / 100 ))s"
     fi
-    echo "sandbox up in $(( (t3 - t0) / 1000 )).$(( (t3 - t0) % 1000 / 100 ))s (prepare $(( (t1 - t0) / 1000 ))s, members online $(( (t2 - t1) / 1000 ))s, settled $(( (t3 - t2) / 1000 ))s)"
     echo "try: ssh -F $STATE/ssh_config cluster-2 crm_mon -1"
 }
 
@@ -525,14 +556,15 @@ cmd_cleanup() {
     in_node "$m" 60 crm_resource --cleanup ${1:+--resource "$1"}
 }
 
-# mem: sum of PSS (and RSS) of every sandbox process, per cgroup (a guest counts in its host).
+# mem: sum of PSS (and RSS) of every sandbox process, per cgroup (a guest counts in its host,
+# bundle containers in "pods").
 cmd_mem() {
     local g p v w t r tt=0 tr=0
     [ -n "$CG" ] && [ -d "$CG" ] || die "sandbox is not up"
     printf '%-16s %9s %9s\n' CGROUP PSS_MiB RSS_MiB
     for g in "$CG"/*/; do
         t=0; r=0
-        for p in $(cat "$g/cgroup.procs" 2>/dev/null); do
+        for p in $(find "$g" -name cgroup.procs -exec cat {} + 2>/dev/null); do
             read -r v w < <(awk '/^Rss:/ { r = $2 } /^Pss:/ { p = $2 } END { print p + 0, r + 0 }' "/proc/$p/smaps_rollup" 2>/dev/null)
             t=$((t + ${v:-0})); r=$((r + ${w:-0}))
         done

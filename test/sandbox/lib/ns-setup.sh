@@ -23,6 +23,10 @@ for d in etc/corosync etc/pacemaker etc/ssh var/lib/pacemaker var/lib/corosync v
     [ -d "/$d" ] || continue
     mount --bind "$HD/$d" "/$d"
 done
+# podman (bundles): private configuration and image store per node
+for d in etc/containers var/lib/containers; do
+    [ -d "/$d" ] && [ -d "$HD/$d" ] && mount --bind "$HD/$d" "/$d"
+done
 for f in etc/hosts etc/hostname etc/resolv.conf; do
     mount --bind "$HD/$f" "/$f"
 done
