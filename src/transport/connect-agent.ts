@@ -15,6 +15,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { AgentClient, AgentError, type AgentChannel, type AgentClientOptions } from './agent-client.js';
 import { TransportError } from './errors.js';
 import type { SshConnection } from './ssh-connection.js';
@@ -49,6 +50,27 @@ export const PUSH_SCRIPT = [
   'mv -f "$t" "$d/$1"',
   `if command -v sha256sum >/dev/null 2>&1; then sha256sum < "$d/$1" | cut -d" " -f1; else ${HASH_WITH_NODE} "$d/$1"; fi`,
 ].join('; ');
+
+/**
+ * One exec that starts an installed agent, or an already pushed bundle whose sha256 matches, and
+ * says which on its first stderr line; "pcmk-launch=none" when neither is there (then the client
+ * probes and pushes). Arguments: bundle file name, its sha256, allowed modes ("agent,pushed"),
+ * then the serve arguments.
+ */
+export const LAUNCH_SCRIPT = [
+  'f="$1"; s="$2"; m=",$3,"; shift 3',
+  'case "$m" in *,agent,*) if p=$(command -v pcmk-agent 2>/dev/null); then echo "pcmk-launch=agent $p" >&2; exec pcmk-agent serve "$@"; fi;; esac',
+  'd="${TMPDIR:-/tmp}/pcmk-console-$(id -u)"',
+  'case "$m" in *,pushed,*) if [ -n "$f" ] && [ -f "$d/$f" ] && [ ! -L "$d/$f" ] && [ -O "$d/$f" ] && command -v node >/dev/null 2>&1 && command -v sha256sum >/dev/null 2>&1 && [ "$(sha256sum < "$d/$f" | cut -d" " -f1)" = "$s" ]; then echo "pcmk-launch=pushed $d/$f" >&2; exec node "$d/$f" serve "$@"; fi;; esac',
+  'echo "pcmk-launch=none" >&2',
+].join('; ');
+
+/** Parses the launcher's first stderr line. Pure. */
+export function parseLaunchLine(line: string | null): { mode: 'agent' | 'pushed' | null; path: string | null } | null {
+  const m = line ? /^pcmk-launch=(agent|pushed|none)(?: (.+))?$/.exec(line.trim()) : null;
+  if (!m) return null;
+  return m[1] === 'none' ? { mode: null, path: null } : { mode: m[1] as 'agent' | 'pushed', path: m[2] ?? null };
+}
 
 export interface HostProbe {
   agentPath: string | null;
@@ -110,23 +132,58 @@ export function planAgentModes(
   return { modes, skipped };
 }
 
-/** An SSH exec channel as an AgentChannel. */
-export async function sshAgentChannel(conn: SshConnection, argv: string[]): Promise<AgentChannel> {
+/** An SSH exec channel as an AgentChannel, optionally taking a `pcmk-launch=` first stderr line. */
+export async function sshAgentChannel(
+  conn: SshConnection,
+  argv: string[],
+  opts: { launchHeader?: boolean } = {},
+): Promise<AgentChannel & { header: Promise<string | null> }> {
   const ch = await conn.openExec(argv);
   let info: { code: number | null; signal: string | null } = { code: null, signal: null };
   let closed = false;
   const waiters: Array<(i: typeof info) => void> = [];
+  const stderr = new PassThrough();
+  let resolveHeader!: (h: string | null) => void;
+  const header = new Promise<string | null>((r) => (resolveHeader = r));
+  let head: Buffer | null = opts.launchHeader ? Buffer.alloc(0) : null;
+  if (!opts.launchHeader) resolveHeader(null);
+  ch.stderr.on('data', (d: Buffer) => {
+    if (head === null) {
+      stderr.write(d);
+      return;
+    }
+    head = Buffer.concat([head, d]);
+    const nl = head.indexOf(10);
+    if (nl < 0 && head.length < 4096) return;
+    const first = nl >= 0 ? head.subarray(0, nl).toString('utf8') : '';
+    if (first.startsWith('pcmk-launch=')) {
+      resolveHeader(first);
+      const rest = head.subarray(nl + 1);
+      if (rest.length) stderr.write(rest);
+    } else {
+      resolveHeader(null);
+      stderr.write(head);
+    }
+    head = null;
+  });
   ch.on('exit', (code: number | null, signal?: string) => {
     info = { code: typeof code === 'number' ? code : null, signal: signal ? String(signal) : null };
   });
   ch.on('close', () => {
     closed = true;
+    if (head !== null) {
+      resolveHeader(null);
+      if (head.length) stderr.write(head);
+      head = null;
+    }
+    stderr.end();
     for (const w of waiters.splice(0)) w(info);
   });
   return {
     output: ch,
     input: ch,
-    stderr: ch.stderr,
+    stderr,
+    header,
     where: `ssh ${conn.host}`,
     close() {
       if (closed) return;
@@ -219,41 +276,89 @@ export async function pushBundle(conn: SshConnection, bundle: Bundle, probe: Hos
 /**
  * Connects to the agent on a host in the best available mode and reports which one. Falls back
  * from 'agent' to 'pushed' to 'agentless' when a mode fails, recording why in `notes`.
+ *
+ * Round trips: an installed or already pushed agent starts in one exec (LAUNCH_SCRIPT); otherwise
+ * one probe, one push when needed, and the start. Agentless alone needs no exec at all here.
  */
 export async function connectAgent(conn: SshConnection, opts: ConnectAgentOptions = {}): Promise<AgentConnection> {
-  let bundle: Bundle | null = null;
+  const allow = opts.allow ?? ['agent', 'pushed', 'agentless'];
   const notes: string[] = [];
-  if (opts.bundlePath && (opts.allow ?? ['pushed']).includes('pushed')) {
+  let bundle: Bundle | null = null;
+  if (opts.bundlePath && allow.includes('pushed')) {
     try {
       bundle = loadBundle(opts.bundlePath);
     } catch (e) {
       notes.push(`agent bundle ${opts.bundlePath} is not readable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
   }
-  const allow = opts.allow ?? ['agent', 'pushed', 'agentless'];
+  const serveArgs = opts.serveArgs ?? [];
+  const agentless = (): AgentConnection => ({ mode: 'agentless', runner: new SshToolRunner(conn, conn.host), host: conn.host, notes });
+  const lost = (e: unknown): boolean => e instanceof TransportError && (e.stage === 'closed' || conn.closed);
+  const excluded = new Set<AgentMode>();
+
+  // Fast path: start whatever is already on the host in one exec.
+  const launchModes = allow.filter((m) => m === 'agent' || (m === 'pushed' && bundle));
+  if (launchModes.length && !opts.agentCommand) {
+    const ch = await sshAgentChannel(
+      conn,
+      ['sh', '-c', LAUNCH_SCRIPT, 'pcmk-launch', bundle?.fileName ?? '', bundle?.sha ?? '', launchModes.join(','), ...serveArgs],
+      { launchHeader: true },
+    );
+    try {
+      const client = await AgentClient.open(ch, opts);
+      const l = parseLaunchLine(await ch.header);
+      const mode = l?.mode ?? 'agent';
+      const remotePath = l?.path ?? 'pcmk-agent';
+      if (mode === 'pushed') notes.push(`reused the agent at ${remotePath}`);
+      return { mode, client, host: conn.host, notes, remotePath };
+    } catch (e) {
+      if (lost(e)) throw e;
+      const l = parseLaunchLine(await ch.header);
+      if (l?.mode) {
+        excluded.add(l.mode);
+        notes.push(`${l.mode} mode failed: ${e instanceof Error ? e.message : String(e)}`);
+      } else if (l) {
+        // Nothing installed, nothing pushed (or an outdated copy): pushing may still work.
+        if (launchModes.includes('agent')) {
+          excluded.add('agent');
+          notes.push('no pcmk-agent on PATH');
+        }
+      } else {
+        notes.push(`starting the agent failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  }
+
+  const remaining = allow.filter((m) => !excluded.has(m) && !(m === 'pushed' && !bundle));
+  if (allow.includes('pushed') && !bundle && !notes.some((n) => n.startsWith('agent bundle'))) notes.push('no agent bundle to push');
+  if (!remaining.some((m) => m !== 'agentless')) {
+    if (remaining.includes('agentless')) return agentless();
+    throw new TransportError({ host: conn.host, stage: 'exec', detail: `no usable agent mode (${notes.join('; ')})`, target: conn.target });
+  }
+
   const probe = await probeHost(conn, bundle?.fileName ?? '', opts.probeTimeoutMs);
-  const plan = planAgentModes(probe, { bundleAvailable: bundle !== null, allow });
-  notes.push(...plan.skipped);
+  const plan = planAgentModes(probe, { bundleAvailable: bundle !== null, allow: remaining });
+  for (const n of plan.skipped) if (!notes.includes(n)) notes.push(n);
   let lastError: unknown = null;
   for (const mode of plan.modes) {
     try {
       if (mode === 'agent') {
-        const argv = [...(opts.agentCommand ?? ['pcmk-agent', 'serve']), ...(opts.serveArgs ?? [])];
+        const argv = [...(opts.agentCommand ?? ['pcmk-agent', 'serve']), ...serveArgs];
         const client = await AgentClient.open(await sshAgentChannel(conn, argv), opts);
         return { mode, client, host: conn.host, notes, remotePath: probe.agentPath ?? argv[0]! };
       }
       if (mode === 'pushed') {
         const { path: remotePath, pushed } = await pushBundle(conn, bundle!, probe, opts.pushTimeoutMs);
         notes.push(pushed ? `pushed the agent to ${remotePath}` : `reused the agent at ${remotePath}`);
-        const client = await AgentClient.open(await sshAgentChannel(conn, ['node', remotePath, 'serve', ...(opts.serveArgs ?? [])]), opts);
+        const client = await AgentClient.open(await sshAgentChannel(conn, ['node', remotePath, 'serve', ...serveArgs]), opts);
         return { mode, client, host: conn.host, notes, remotePath };
       }
-      return { mode: 'agentless', runner: new SshToolRunner(conn, conn.host), host: conn.host, notes };
+      return agentless();
     } catch (e) {
       // A lost connection is not a reason to try another mode.
-      if (e instanceof TransportError && (e.stage === 'closed' || conn.closed)) throw e;
+      if (lost(e)) throw e;
       lastError = e;
-      notes.push(`${mode} mode failed: ${e instanceof AgentError || e instanceof TransportError ? e.message : String(e)}`);
+      notes.push(`${mode} mode failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
   if (lastError) throw lastError;

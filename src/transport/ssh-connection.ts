@@ -16,7 +16,9 @@
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { Client, utils as ssh2utils, type AuthenticationType, type ClientChannel, type ConnectConfig } from 'ssh2';
+// ssh2 is CommonJS: Node's ESM loader does not see all of its named exports (utils), so take the default.
+import ssh2 from 'ssh2';
+import type { AuthenticationType, Client as Ssh2Client, ClientChannel, ConnectConfig } from 'ssh2';
 import { HostKeyError, TransportError } from './errors.js';
 import { knownHostsName, knownKeyTypes, loadKnownHosts, verifyHostKey, type KnownHostsFile } from './known-hosts.js';
 import {
@@ -162,6 +164,9 @@ function planAuth(r: ResolvedHost, opts: TransportOptions, env: Record<string, s
   methods.push(...keyMethods);
   return { methods, notes };
 }
+
+const { Client, utils: ssh2utils } = ssh2;
+type Client = Ssh2Client;
 
 function mapSocketError(e: NodeJS.ErrnoException, r: ResolvedHost, host: string): TransportError {
   const where = `${r.hostName}:${r.port}`;

@@ -1,10 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync, symlinkSync, mkdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, statSync, symlinkSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROBE_SCRIPT, PUSH_SCRIPT, nodeMajor, parseProbe, planAgentModes } from '../../src/transport/connect-agent.js';
+import { LAUNCH_SCRIPT, PROBE_SCRIPT, PUSH_SCRIPT, nodeMajor, parseLaunchLine, parseProbe, planAgentModes } from '../../src/transport/connect-agent.js';
 import { orderHostKeyAlgorithms, PID_WRAPPER, quoteShellWord, toRemoteCommand, UnsafeArgumentError } from '../../src/transport/ssh-connection.js';
 import { isMissingCommand, remoteToolArgv } from '../../src/transport/ssh-tool-runner.js';
 import { TransportError, transportErrorMessage } from '../../src/transport/errors.js';
@@ -149,5 +149,45 @@ describe('agent mode detection', () => {
     }
     expect(err?.status).toBe(3);
     expect(err?.stderr).toMatch(/refusing to use .*not a private directory/);
+  });
+
+  it('the launcher starts an installed agent, else a verified pushed copy, else says none', () => {
+    const fake = path.resolve(__dirname, '../fixtures/transport-fake-agent.cjs');
+    const data = readFileSync(fake);
+    const sha = createHash('sha256').update(data).digest('hex');
+    const name = `pcmk-agent-${sha.slice(0, 16)}.cjs`;
+    const tmp = mkdtempSync(path.join(tmpdir(), 'pcmk-launch-'));
+    const bin = path.join(tmp, 'bin');
+    mkdirSync(bin);
+    const basePath = `/usr/bin:/bin:${path.dirname(process.execPath)}`;
+    const launch = (modes: string, env: Record<string, string>): { head: string; hello: string } => {
+      const r = spawnSync('sh', ['-c', toRemoteCommand(['sh', '-c', LAUNCH_SCRIPT, 'pcmk-launch', name, sha, modes, '--node', 'n9'])], {
+        env: { TMPDIR: tmp, PATH: basePath, ...env },
+        input: '',
+        encoding: 'utf8',
+        timeout: 10_000,
+      });
+      return { head: r.stderr.split('\n')[0]!, hello: r.stdout.split('\n')[0]! };
+    };
+    expect(launch('agent,pushed', {})).toEqual({ head: 'pcmk-launch=none', hello: '' });
+
+    const dir = path.join(tmp, `pcmk-console-${process.getuid!()}`);
+    mkdirSync(dir, { mode: 0o700 });
+    copyFileSync(fake, path.join(dir, name));
+    const pushed = launch('agent,pushed', {});
+    expect(parseLaunchLine(pushed.head)).toEqual({ mode: 'pushed', path: path.join(dir, name) });
+    expect(JSON.parse(pushed.hello)).toMatchObject({ type: 'hello', node: 'n9' });
+    // A copy whose bytes differ is not started.
+    writeFileSync(path.join(dir, name), Buffer.concat([data, Buffer.from('\n// changed\n')]));
+    expect(launch('pushed', {}).head).toBe('pcmk-launch=none');
+
+    writeFileSync(path.join(bin, 'pcmk-agent'), `#!/bin/sh\nexec ${process.execPath} ${fake} "$@"\n`);
+    chmodSync(path.join(bin, 'pcmk-agent'), 0o755);
+    const installed = launch('agent,pushed', { PATH: `${bin}:${basePath}` });
+    expect(parseLaunchLine(installed.head)).toEqual({ mode: 'agent', path: path.join(bin, 'pcmk-agent') });
+    expect(JSON.parse(installed.hello).node).toBe('n9');
+    // Not allowed: the installed agent is skipped.
+    expect(launch('pushed', { PATH: `${bin}:${basePath}` }).head).toBe('pcmk-launch=none');
+    expect(parseLaunchLine('something else')).toBeNull();
   });
 });
