@@ -14,15 +14,14 @@ export function placementUnit(index: ResourceIndex, id: string): string {
   return e ? e.top : id;
 }
 
-function minScore(scores: AllocationScores | undefined, ids: string[], node: string): number | null {
-  if (!scores) return null;
-  let min: number | null = null;
-  for (const id of ids) {
-    const v = scores[id]?.[node];
-    if (v === undefined) continue;
-    min = min === null ? v : Math.min(min, v);
-  }
-  return min;
+/**
+ * The unit's own allocation score on the node (its group/clone/primitive line). Scores of group
+ * members and colocated primitives already include the outcome of the placement (-INFINITY
+ * everywhere but where the group went), so they do not say why.
+ */
+function ownScore(scores: AllocationScores | undefined, unit: string, node: string): number | null {
+  const v = scores?.[unit]?.[node];
+  return v === undefined ? null : v;
 }
 
 function isMandatory(score: string | null): boolean {
@@ -55,7 +54,7 @@ export function explainBlockers(snapshot: ClusterSnapshot, index: ResourceIndex,
     const subjectList = constraintSubjects(index, unit);
     const subjects = new Set(subjectList);
     const out: Blocker[] = [];
-    const unitScore = minScore(scores, subjectList, node);
+    const unitScore = ownScore(scores, unit, node);
     for (const c of locationsFor(snapshot, subjectList)) {
       if (c.expired || c.isCliPrefer) continue;
       const on = c.resource ?? c.resourcePattern ?? unit;
@@ -72,11 +71,9 @@ export function explainBlockers(snapshot: ClusterSnapshot, index: ResourceIndex,
     }
     for (const c of snapshot.constraints.colocation) {
       for (const { partner, dependent } of colocationPartners(snapshot, c, subjects)) {
-        const partnerUnit = placementUnit(index, partner);
         if (isMandatory(c.score) && dependent) {
           const nested = walk(partner);
-          const partnerScore = minScore(scores, constraintSubjects(index, partnerUnit), node);
-          if (nested.length || partnerScore === Number.NEGATIVE_INFINITY) {
+          if (nested.length) {
             out.push({
               constraint: c.id,
               kind: 'colocation',
@@ -103,8 +100,7 @@ export function explainBlockers(snapshot: ClusterSnapshot, index: ResourceIndex,
   const found = walk(resource);
   if (!found.length && scores) {
     const unit = placementUnit(index, resource);
-    const s = minScore(scores, constraintSubjects(index, unit), node);
-    if (s === Number.NEGATIVE_INFINITY) {
+    if (ownScore(scores, unit, node) === Number.NEGATIVE_INFINITY) {
       found.push({ constraint: null, kind: 'score', resource: unit, detail: `the scheduler gives ${unit} a score of -INFINITY on ${node}, but no constraint in the configuration explains it (see: crm_simulate --live-check --show-scores)` });
     }
   }

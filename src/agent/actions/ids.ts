@@ -41,7 +41,8 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The nearest candidates to `name`: case-insensitive edit distance within max(2, a third of the
- * name's length), plus candidates that start with or contain the name; best first, at most `limit`.
+ * name's length) (candidates that contain the name count as that far), keeping only those at the
+ * best distance, at most `limit`.
  */
 export function suggestNames(name: string, candidates: Iterable<string>, limit = 3): string[] {
   const lower = name.toLowerCase();
@@ -54,7 +55,12 @@ export function suggestNames(name: string, candidates: Iterable<string>, limit =
     if (d <= maxDistance) scored.push({ c, d });
   }
   scored.sort((x, y) => x.d - y.d || x.c.localeCompare(y.c));
-  return scored.slice(0, limit).map((s) => s.c);
+  // Only the closest ones: "clustr-2" suggests cluster-2, not every cluster-N.
+  const best = scored[0]?.d;
+  return scored
+    .filter((s) => s.d === best)
+    .slice(0, limit)
+    .map((s) => s.c);
 }
 
 /** " (did you mean a, b or c?)" or "" */
