@@ -123,10 +123,9 @@ cmd_down() {
 
 ensure_packages() {
     local missing=() p
-    for p in "${PACKAGES[@]}"; do
+    for p in "${PACKAGES[@]}" "$@"; do
         dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' || missing+=("$p")
     done
-    command -v podman > /dev/null || true
     [ ${#missing[@]} -eq 0 ] && return 0
     log "installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
@@ -415,7 +414,7 @@ cmd_up() {
     cmd_down 2> /dev/null
     [ -n "$CG" ] || die "no cgroup v2 hierarchy (need cgroup.kill, Linux >= 5.14)"
     mkdir -p "$STATE"
-    ensure_packages
+    if [ "$bundle" = 1 ]; then ensure_packages podman runc conmon; else ensure_packages; fi
     ensure_remoted
     prepare_state
     setup_network
