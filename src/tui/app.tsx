@@ -22,6 +22,8 @@ export interface RunTuiOptions extends Omit<TuiOptions, 'onQuit'> {
   stdin?: NodeJS.ReadStream;
   /** Use the terminal's alternate screen (default: when stdout is a TTY). */
   alternateScreen?: boolean;
+  /** Ink's incremental line updates (off by default: it left stale lines in tmux with Ink 6.8). */
+  incrementalRendering?: boolean;
 }
 
 const ENTER_ALT = '\u001b[?1049h\u001b[H';
@@ -33,16 +35,17 @@ export async function runTui(options: RunTuiOptions): Promise<void> {
   const stdin = options.stdin ?? process.stdin;
   const alt = options.alternateScreen ?? !!stdout.isTTY;
   if (alt) stdout.write(ENTER_ALT);
-  const { stdout: _o, stdin: _i, alternateScreen: _a, ...props } = options;
+  const { stdout: _o, stdin: _i, alternateScreen: _a, incrementalRendering: _r, ...props } = options;
   void _o;
   void _i;
   void _a;
+  void _r;
   const instance = render(<App {...props} color={options.color ?? colorEnabled()} />, {
     stdout,
     stdin,
     exitOnCtrlC: false,
     patchConsole: true,
-    incrementalRendering: true,
+    incrementalRendering: options.incrementalRendering ?? false,
   });
   try {
     await instance.waitUntilExit();

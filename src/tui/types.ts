@@ -16,8 +16,8 @@ export interface HostStatus {
   snapshotAt: number | null;
   /** Last transport or agent error for this host, kept until the next good snapshot. */
   lastError: string | null;
-  /** 'cib-file' when the view comes from an offline CIB file (--cib). */
-  mode: 'live' | 'cib-file' | null;
+  /** How the host is reached ('agent', 'agentless', 'local'...), or 'cib-file' for an offline file. */
+  mode: string | null;
 }
 
 /** Hosts that disagree about the cluster (DC, membership, quorum): a split view. */

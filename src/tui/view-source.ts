@@ -31,7 +31,7 @@ export function createViewStore(initial: ClusterView): ViewStore {
 }
 
 /** A one-host view of a snapshot (e.g. from an offline CIB file). */
-export function singleSnapshotView(snapshot: ClusterSnapshot, mode: 'live' | 'cib-file', at: number, context: string | null = null): ClusterView {
+export function singleSnapshotView(snapshot: ClusterSnapshot, mode: string, at: number, context: string | null = null): ClusterView {
   return {
     context,
     hosts: [{ name: snapshot.source, state: 'live', snapshotAt: at, lastError: null, mode }],

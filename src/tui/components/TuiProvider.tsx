@@ -208,28 +208,45 @@ export function TuiProvider(props: TuiOptions & { children: React.ReactNode }) {
     (ev: KeyEvent) => {
       const { view: v, layout: l, actions: acts, contexts: ctxs, readOnly: ro } = live.current;
       const state = store.getState();
-      const t = rowCache(v.snapshot, state.view, state.filters[state.view], state.groupByNode);
-      const w = resolveSelection(t.rows, state.selections[state.view], l.list);
+      // Rows and the window are computed only when the key needs them (typing a filter into a
+      // 5,000-row view must not rebuild rows per character here; the next frame does it once).
+      let win: { rows: Table['rows']; w: WindowRange } | null = null;
+      const current = () => {
+        if (!win) {
+          const rows = rowCache(v.snapshot, state.view, state.filters[state.view], state.groupByNode).rows;
+          win = { rows, w: resolveSelection(rows, state.selections[state.view], l.list) };
+        }
+        return win;
+      };
       const o = state.overlay;
-      const overlayLines =
-        o.kind === 'help'
-          ? helpLines(ro).length
-          : o.kind === 'confirm'
-            ? confirmLines(o).length
-            : o.kind === 'fenceCheck' && o.result.state === 'done'
-              ? o.result.value.rows.length
-              : 0;
       const height =
-        o.kind === 'confirm' || o.kind === 'fenceCheck' ? Math.max(1, l.body - 3) : o.kind !== 'none' && o.kind !== 'filter' && o.kind !== 'command' ? l.body - 1 : state.detail ? l.body - 1 : l.list;
+        o.kind === 'confirm' || o.kind === 'fenceCheck'
+          ? l.body - 3
+          : o.kind === 'help' || o.kind === 'move' || o.kind === 'contexts' || state.detail
+            ? l.body - 1
+            : l.list;
       const ctx: KeyContext = {
         readOnly: ro,
-        rows: t.rows,
-        cursor: w.cursor,
-        offset: w.offset,
+        get rows() {
+          return current().rows;
+        },
+        get cursor() {
+          return current().w.cursor;
+        },
+        get offset() {
+          return current().w.offset;
+        },
         height: Math.max(1, height),
         snapshot: v.snapshot,
-        detailLines: state.detail ? toDetail(v.snapshot, state.detail.target).lines.length : 0,
-        overlayLines,
+        get detailLines() {
+          return state.detail ? toDetail(v.snapshot, state.detail.target).lines.length : 0;
+        },
+        get overlayLines() {
+          if (o.kind === 'help') return helpLines(ro).length;
+          if (o.kind === 'confirm') return confirmLines(o).length;
+          if (o.kind === 'fenceCheck' && o.result.state === 'done') return o.result.value.rows.length;
+          return 0;
+        },
         contexts: ctxs ? ctxs.list() : null,
         hasActions: !!acts,
         rowsOf: (vid) => rowCache(v.snapshot, vid, '', state.groupByNode).rows,
