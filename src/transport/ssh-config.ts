@@ -337,8 +337,11 @@ export function parseJumpSpec(spec: string): JumpSpec | null {
 
 const DEFAULT_IDENTITY_FILES = ['id_rsa', 'id_ecdsa', 'id_ecdsa_sk', 'id_ed25519', 'id_ed25519_sk', 'id_dsa'];
 
-/** Resolves everything needed to connect to `alias`, like `ssh -G alias`. Pure. */
-export function resolveHost(alias: string, config: SshConfig, renv: ResolveEnv): ResolvedHost {
+/**
+ * Resolves everything needed to connect to `alias`, like `ssh -G alias`. Pure when `renv` is
+ * given; without it, this process's user and home directory are used.
+ */
+export function resolveHost(alias: string, config: SshConfig, renv: ResolveEnv = localResolveEnv()): ResolvedHost {
   const warnings: string[] = [];
   const host = alias.toLowerCase();
   const opts = collectHostOptions(host, config);
