@@ -27,7 +27,7 @@ export const PRESETS = {
     groups: 200, groupSize: 4, clones: 30, failures: 60, stopped: 40, probes: 1, moves: 1,
   },
   tui: {
-    members: 32, remotes: 50, guests: 50, bundles: 30, replicas: 20, primitives: 1250,
+    members: 32, remotes: 50, guests: 50, bundles: 30, replicas: 20, primitives: 1400,
     groups: 120, groupSize: 4, clones: 15, failures: 30, stopped: 20, probes: 0, moves: 0.5,
   },
   small: {
@@ -533,7 +533,7 @@ export function generateCib(options = {}) {
     const promotable = ci % 5 === 4;
     const clonedGroup = !promotable && ci % 7 === 6;
     const ping = !promotable && !clonedGroup && ci === 1;
-    const disabled = o.stopped > 0 && ci % 10 === 9 && !promotable;
+    const disabled = o.stopped > 0 && ci % 10 === 8 && !promotable && !clonedGroup;
     const cid = promotable ? `promotable-${pad(ci, wc)}` : `clone-${pad(ci, wc)}`;
     cloneIds.push(cid);
     const meta = [['clone-max', String(members.length)], ['clone-node-max', '1']];
@@ -679,8 +679,11 @@ export function generateCib(options = {}) {
       }
       const bnode = new NodeHistory(`${bid}-${r}`, 'bundle', `${bid}-${r}`);
       bnode.host = host;
-      started(bnode, child);
-      failCandidates.push([bnode, child]);
+      // With several replicas per host the inner clone is globally unique: instances keep
+      // their number in the history (bundle-01-app:3).
+      const inner = perHost > 1 ? { ...child, id: `${child.id}:${r}` } : child;
+      started(bnode, inner);
+      failCandidates.push([bnode, inner]);
       bundleNodes.push(bnode);
     }
   }
@@ -741,7 +744,10 @@ export function generateCib(options = {}) {
 
   // ----- assemble -----
   const out = [];
-  const written = new Date(now * 1000).toUTCString().replace(/GMT$/, '').trim();
+  // ctime() layout, as the CIB manager writes it: "Mon Jun 10 06:13:20 2024" (UTC here).
+  const d = new Date(now * 1000);
+  const [wd, , mon] = d.toUTCString().split(' ');
+  const written = `${wd.slice(0, 3)} ${mon} ${String(d.getUTCDate()).padStart(2, ' ')} ${d.toISOString().slice(11, 19)} ${d.getUTCFullYear()}`;
   out.push(`<cib crm_feature_set="${FEATURE_SET}" validate-with="${SCHEMA}" epoch="${rng.int(100, 900)}" num_updates="${rng.int(1000, 90000)}" admin_epoch="0" cib-last-written="${written}" update-origin="${dc.name}" update-client="crm_resource" update-user="root" have-quorum="1" dc-uuid="${dc.id}">`);
   out.push('  <configuration>');
   out.push('    <crm_config>');
@@ -878,7 +884,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     } else {
       const xml = generateCib(opts);
       if (out) writeFileSync(out, xml);
-      else process.stdout.write(xml);
+      else {
+        // A reader that stops early (| head) is not an error.
+        process.stdout.on('error', (e) => { if (e.code === 'EPIPE') process.exit(0); else throw e; });
+        process.stdout.write(xml);
+      }
     }
   } catch (err) {
     process.stderr.write(`gen-cib: ${err.message}\n${USAGE}\n`);

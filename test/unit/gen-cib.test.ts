@@ -15,6 +15,12 @@ const small: GenCibOptions = {
   groups: 3, groupSize: 3, clones: 5, failures: 4, stopped: 2, probes: 1, moves: 1, seed: 7,
 };
 
+// More replicas than members: replicas-per-host > 1 makes the bundle's inner clone unique.
+const crowded: GenCibOptions = {
+  members: 2, remotes: 1, guests: 1, bundles: 2, replicas: 3, primitives: 6,
+  groups: 1, groupSize: 2, clones: 9, failures: 6, stopped: 1, seed: 3,
+};
+
 /** Instances the small CIB should show as active (Started, Promoted or Unpromoted). */
 function expectedActive(o: Required<Pick<GenCibOptions, 'members' | 'remotes' | 'guests' | 'bundles'
   | 'replicas' | 'primitives' | 'groups' | 'groupSize' | 'clones' | 'stopped'>>): number {
@@ -30,6 +36,7 @@ interface MonNode { name: string; type: string; online: string; id_as_resource?:
 
 let dir = '';
 let cibPath = '';
+let crowdedPath = '';
 let xml = '';
 
 beforeAll(() => {
@@ -37,13 +44,16 @@ beforeAll(() => {
   cibPath = path.join(dir, 'cib.xml');
   xml = generateCib(small);
   writeFileSync(cibPath, xml);
+  crowdedPath = path.join(dir, 'crowded.xml');
+  writeFileSync(crowdedPath, generateCib(crowded));
 });
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const toolEnv = () => ({ ...process.env, CIB_file: cibPath, TZ: 'UTC', LC_ALL: 'C' });
+const toolEnv = (file = cibPath) => ({ ...process.env, CIB_file: file, TZ: 'UTC', LC_ALL: 'C' });
+const files = () => [['small', cibPath], ['crowded', crowdedPath]];
 
 describe('generateCib', () => {
   it('is deterministic: the same seed gives the same bytes, another seed differs', () => {
@@ -53,9 +63,10 @@ describe('generateCib', () => {
     expect(xml).toMatch(/ have-quorum="1" dc-uuid="\d+">/);
   });
 
-  it('passes crm_verify without errors', async () => {
-    const { stdout, stderr } = await run('crm_verify', ['--xml-file', cibPath], { timeout: 30_000, env: toolEnv() });
-    expect(`${stdout}${stderr}`).not.toMatch(/error/i);
+  it.each(['small', 'crowded'])('passes crm_verify without errors or warnings (%s)', async (name) => {
+    const file = Object.fromEntries(files())[name];
+    const { stdout, stderr } = await run('crm_verify', ['--xml-file', file], { timeout: 30_000, env: toolEnv(file) });
+    expect(`${stdout}${stderr}`).toBe('');
   });
 
   it('reads as a running cluster in crm_mon: nodes of every kind online, instances started', async () => {
@@ -122,9 +133,10 @@ describe('generateCib', () => {
     expect(mon.bans.ban.some((b: { id: string }) => b.id.startsWith('cli-ban-'))).toBe(true);
   });
 
-  it('records the operation digests Pacemaker computes: the scheduler plans nothing', async () => {
-    const { stdout } = await run('crm_simulate', ['--xml-file', cibPath, '--run'],
-      { timeout: 30_000, env: toolEnv(), maxBuffer: 64 * 1024 * 1024 });
+  it.each(['small', 'crowded'])('records the operation digests Pacemaker computes: the scheduler plans nothing (%s)', async (name) => {
+    const file = Object.fromEntries(files())[name];
+    const { stdout } = await run('crm_simulate', ['--xml-file', file, '--run'],
+      { timeout: 30_000, env: toolEnv(file), maxBuffer: 64 * 1024 * 1024 });
     expect(stdout).toContain('Transition Summary:');
     const planned = stdout.split('Transition Summary:')[1].split('\n').filter((l) => /^\s+\* /.test(l));
     expect(planned).toEqual([]);
