@@ -55,3 +55,20 @@ export function keyEvent(input: string, key: KeyLike): KeyEvent {
   const text = !special && input && !/[\u0000-\u001f\u007f]/.test(input) ? input : null;
   return { name, text };
 }
+
+/**
+ * Split a multi-key read (no escape sequences in it) into single key events: "jj\r" is j, j,
+ * Enter. A terminal delivers typed keys one by one, but tmux send-keys and pastes may not.
+ */
+export function splitKeys(input: string): KeyEvent[] {
+  const out: KeyEvent[] = [];
+  for (const ch of input) {
+    if (ch === '\r' || ch === '\n') out.push({ name: 'enter', text: null });
+    else if (ch === '\t') out.push({ name: 'tab', text: null });
+    else if (ch === '\u007f' || ch === '\b') out.push({ name: 'backspace', text: null });
+    else if (ch === '\u001b') out.push({ name: 'escape', text: null });
+    else if (ch < ' ') out.push({ name: `ctrl-${String.fromCharCode(ch.charCodeAt(0) + 96)}`, text: null });
+    else out.push({ name: ch, text: ch });
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KEYMAP, VIEWS, bindingsFor, footerHints, helpLines, resolveKey, type Screen } from '../../src/tui/keymap.js';
-import { keyEvent, normalizeKey } from '../../src/tui/keys.js';
+import { keyEvent, normalizeKey, splitKeys } from '../../src/tui/keys.js';
 
 const SCREENS: Screen[] = [...VIEWS.map((v) => v.id), 'detail'];
 const KINDS = ['resource', 'node', 'constraint', null] as const;
@@ -91,5 +91,17 @@ describe('normalizeKey', () => {
     expect(keyEvent('G', { shift: true })).toEqual({ name: 'G', text: 'G' });
     expect(keyEvent('', { upArrow: true })).toEqual({ name: 'up', text: null });
     expect(keyEvent('end', {})).toEqual({ name: 'end', text: 'end' });
+  });
+});
+
+describe('splitKeys', () => {
+  it('splits a multi-key read into single keys', () => {
+    expect(splitKeys('jj\rn').map((k) => k.name)).toEqual(['j', 'j', 'enter', 'n']);
+    expect(splitKeys('a\u007f\t\u0003')).toEqual([
+      { name: 'a', text: 'a' },
+      { name: 'backspace', text: null },
+      { name: 'tab', text: null },
+      { name: 'ctrl-c', text: null },
+    ]);
   });
 });

@@ -12,7 +12,7 @@ import { toHeader } from '../view-models/header.js';
 import { toDetail } from '../view-models/detail.js';
 import { diffRows, markChanged } from '../view-models/diff.js';
 import { footerHints, helpLines, type ViewId } from '../keymap.js';
-import { keyEvent, type KeyEvent } from '../keys.js';
+import { keyEvent, splitKeys, type KeyEvent } from '../keys.js';
 import { resolveSelection, type WindowRange } from '../window.js';
 import { createStore } from '../state/store.js';
 import { initialUiState, uiReducer, type UiAction, type UiState } from '../state/ui-state.js';
@@ -260,13 +260,15 @@ export function TuiProvider(props: TuiOptions & { children: React.ReactNode }) {
   const onInput = useCallback(
     (input: string, key: Key) => {
       const ev = keyEvent(input, key);
-      // Several keys in one read (e.g. `tmux send-keys jjj`) are one key each, unless a prompt
-      // takes text (filter, command line, typed confirmation), where it is a paste.
-      const o = store.getState().overlay;
-      const takesText = o.kind === 'filter' || o.kind === 'command' || (o.kind === 'confirm' && o.expected !== null);
-      if (ev.text && ev.text.length > 1 && !takesText) {
-        for (const ch of ev.text) onKey({ name: ch, text: ch });
-        return;
+      // Several keys in one read (e.g. `tmux send-keys jjj Enter`) are one key each, unless a
+      // prompt takes text (filter, command line, typed confirmation) and it is plain text: a paste.
+      if (input.length > 1 && !input.startsWith('\u001b')) {
+        const o = store.getState().overlay;
+        const takesText = o.kind === 'filter' || o.kind === 'command' || (o.kind === 'confirm' && o.expected !== null);
+        if (!(takesText && ev.text)) {
+          for (const k of splitKeys(input)) onKey(k);
+          return;
+        }
       }
       onKey(ev);
     },
