@@ -1,6 +1,7 @@
 import React from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { renderToString } from 'ink';
+import { EventEmitter } from 'node:events';
+import { renderToString, render as inkRender } from 'ink';
 import { render, cleanup } from 'ink-testing-library';
 import { App, type AppProps } from '../../src/tui/app.js';
 import { createViewStore } from '../../src/tui/view-source.js';
@@ -316,5 +317,50 @@ describe('real data', () => {
     expect(out).toContain('cluster test-cluster');
     expect(out).toContain('DC cluster02');
     expect(out).toContain('httpd-bundle');
+  });
+});
+
+describe('terminal size', () => {
+  it('follows a resize of the terminal and stays within its height', async () => {
+    class Out extends EventEmitter {
+      columns = 80;
+      rows = 24;
+      isTTY = false;
+      last = '';
+      write = (s: string) => {
+        this.last = s;
+        return true;
+      };
+    }
+    class In extends EventEmitter {
+      isTTY = true;
+      setEncoding() {}
+      setRawMode() {}
+      resume() {}
+      pause() {}
+      ref() {}
+      unref() {}
+      read = () => null;
+    }
+    const out = new Out();
+    const source = createViewStore(viewOf(largeSnapshot(500)));
+    const inst = inkRender(<App source={source} tickMs={0} now={() => NOW} color={false} />, {
+      stdout: out as unknown as NodeJS.WriteStream,
+      stdin: new In() as unknown as NodeJS.ReadStream,
+      debug: true,
+      patchConsole: false,
+      exitOnCtrlC: false,
+    });
+    await tick();
+    const lines = (s: string) => s.replace(/\n$/, '').split('\n');
+    expect(lines(out.last)).toHaveLength(23);
+    out.columns = 120;
+    out.rows = 40;
+    out.emit('resize');
+    await tick(50);
+    expect(lines(out.last)).toHaveLength(39);
+    expect(Math.max(...lines(out.last).map((l) => l.length))).toBeLessThanOrEqual(120);
+    expect(Math.max(...lines(out.last).map((l) => l.length))).toBeGreaterThan(80);
+    inst.unmount();
   });
 });

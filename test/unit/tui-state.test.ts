@@ -7,6 +7,7 @@ import { computeLayout, createRowCache, toViewRows } from '../../src/tui/state/d
 import type { ViewId } from '../../src/tui/keymap.js';
 import type { KeyEvent } from '../../src/tui/keys.js';
 import { sandboxSnapshot } from './tui-fixtures.js';
+import { toDetail } from '../../src/tui/view-models/detail.js';
 
 describe('windowing', () => {
   it('keeps the cursor visible and the window inside the rows', () => {
@@ -176,6 +177,14 @@ describe('keys to intents', () => {
     expect(h.state.detail?.offset).toBe(1);
     h.press('escape');
     expect(h.state.detail).toBeNull();
+  });
+
+  it('f opens the detail at its fail counts', () => {
+    const h = harness({ view: 'failures' });
+    h.press('f');
+    const lines = toDetail(h.snapshot, { kind: 'resource', id: 'web-srv', node: 'cluster-2' }).lines;
+    expect(h.state.detail?.offset).toBeGreaterThan(0);
+    expect(lines[h.state.detail!.offset].text).toBe('Fail counts');
   });
 
   it(':res and :node jump to the row; unknown names report an error', () => {

@@ -7,6 +7,7 @@ import type { TuiAction } from '../types.js';
 import type { Row, Target } from '../view-models/rows.js';
 import { baseId } from '../view-models/format.js';
 import { actionResourceId, findResource, toMoveTargets } from '../view-models/resources.js';
+import { toDetail } from '../view-models/detail.js';
 import { VIEWS, resolveKey, type Binding, type CommandId, type ViewId } from '../keymap.js';
 import type { KeyEvent } from '../keys.js';
 import type { Motion } from '../window.js';
@@ -242,8 +243,14 @@ function runBinding(state: UiState, b: Binding, target: Target | null, ctx: KeyC
       if (state.detail) return act({ type: 'scroll', motion: m, total: ctx.detailLines, height: ctx.height });
       return selectMotion(m, ctx);
     case 'detail':
-    case 'failcounts':
       return target ? act({ type: 'openDetail', target }) : none();
+    case 'failcounts': {
+      if (!target) return none();
+      // The detail, scrolled to its fail counts.
+      const lines = toDetail(ctx.snapshot, target).lines;
+      const at = lines.findIndex((l) => l.tone === 'heading' && l.text === 'Fail counts');
+      return act({ type: 'openDetail', target, offset: Math.max(0, at) });
+    }
     case 'back':
       if (state.detail) return act({ type: 'back' });
       if (state.filters[state.view]) return act({ type: 'clearFilter' });

@@ -85,7 +85,7 @@ export type UiAction =
   | { type: 'openCommand' }
   | { type: 'typeCommand'; text: string }
   | { type: 'openHelp' }
-  | { type: 'openDetail'; target: Target }
+  | { type: 'openDetail'; target: Target; offset?: number }
   | { type: 'back' }
   | { type: 'toggleGroupByNode' }
   | { type: 'openMove'; resource: string; candidates: MoveTarget[] }
@@ -166,7 +166,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     case 'openHelp':
       return { ...state, overlay: { kind: 'help', offset: 0 } };
     case 'openDetail':
-      return { ...state, detail: { target: action.target, offset: 0 }, overlay: { kind: 'none' } };
+      return { ...state, detail: { target: action.target, offset: action.offset ?? 0 }, overlay: { kind: 'none' } };
     case 'back':
       if (state.overlay.kind !== 'none') return { ...state, overlay: { kind: 'none' } };
       if (state.detail) return { ...state, detail: null };
