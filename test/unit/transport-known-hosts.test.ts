@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { HostKeyError } from '../../src/transport/errors.js';
 import {
   fingerprintOf,
@@ -15,6 +15,17 @@ import {
   parseKnownHosts,
   verifyHostKey,
 } from '../../src/transport/known-hosts.js';
+
+const tempDirs: string[] = [];
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(path.join(tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of tempDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
 
 function sshString(b: Buffer): Buffer {
   const len = Buffer.alloc(4);
@@ -41,7 +52,7 @@ describe('key helpers', () => {
   });
 
   it('computes the same SHA256 fingerprint as ssh-keygen', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'pcmk-kh-'));
+    const dir = tempDir('pcmk-kh-');
     const f = path.join(dir, 'k.pub');
     writeFileSync(f, `ssh-ed25519 ${b64(k1)} test\n`);
     const out = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', f], { encoding: 'utf8', timeout: 10_000 });
@@ -142,7 +153,7 @@ describe('verifyHostKey', () => {
   });
 
   it('matches entries hashed by ssh-keygen -H', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'pcmk-kh-'));
+    const dir = tempDir('pcmk-kh-');
     const f = path.join(dir, 'known_hosts');
     writeFileSync(f, `cluster-2 ssh-ed25519 ${b64(k2)}\n[cluster-3]:2200 ssh-ed25519 ${b64(k3)}\n`);
     execFileSync('ssh-keygen', ['-H', '-f', f], { timeout: 10_000, stdio: 'ignore' });

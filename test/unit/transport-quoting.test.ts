@@ -1,13 +1,24 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, statSync, symlinkSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, statSync, symlinkSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { LAUNCH_SCRIPT, PROBE_SCRIPT, PUSH_SCRIPT, nodeMajor, parseLaunchLine, parseProbe, planAgentModes } from '../../src/transport/connect-agent.js';
 import { orderHostKeyAlgorithms, PID_WRAPPER, quoteShellWord, toRemoteCommand, UnsafeArgumentError } from '../../src/transport/ssh-connection.js';
 import { isMissingCommand, remoteToolArgv } from '../../src/transport/ssh-tool-runner.js';
 import { TransportError, transportErrorMessage } from '../../src/transport/errors.js';
+
+const tempDirs: string[] = [];
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(path.join(tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of tempDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
 
 const nasty = ["it's", 'a b', '$(id)', '`id`', '"q"', '\\', '*', ';rm -rf /', '', '--', "''", '-n', '%s', '!x', '~', 'ü€'];
 
@@ -115,7 +126,7 @@ describe('agent mode detection', () => {
   });
 
   it('the probe and push scripts work in a real shell: push once, verify sha256, refuse a foreign directory', () => {
-    const tmp = mkdtempSync(path.join(tmpdir(), 'pcmk-push-'));
+    const tmp = tempDir('pcmk-push-');
     const env = { ...process.env, TMPDIR: tmp };
     const data = Buffer.from('#!/usr/bin/env node\nconsole.log("agent")\n');
     const sha = createHash('sha256').update(data).digest('hex');
@@ -138,7 +149,7 @@ describe('agent mode detection', () => {
     expect(probe().pushedSha).toBe(sha);
 
     // A symlinked directory (someone else's trap) is refused.
-    const tmp2 = mkdtempSync(path.join(tmpdir(), 'pcmk-push-'));
+    const tmp2 = tempDir('pcmk-push-');
     mkdirSync(path.join(tmp2, 'elsewhere'));
     symlinkSync(path.join(tmp2, 'elsewhere'), path.join(tmp2, `pcmk-console-${uid}`));
     let err: { status: number; stderr: string } | null = null;
@@ -156,7 +167,7 @@ describe('agent mode detection', () => {
     const data = readFileSync(fake);
     const sha = createHash('sha256').update(data).digest('hex');
     const name = `pcmk-agent-${sha.slice(0, 16)}.cjs`;
-    const tmp = mkdtempSync(path.join(tmpdir(), 'pcmk-launch-'));
+    const tmp = tempDir('pcmk-launch-');
     const bin = path.join(tmp, 'bin');
     mkdirSync(bin);
     const basePath = `/usr/bin:/bin:${path.dirname(process.execPath)}`;

@@ -1,7 +1,7 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   expandPathGlob,
   hostPatternsMatch,
@@ -13,6 +13,17 @@ import {
   splitConfigWords,
   type ResolveEnv,
 } from '../../src/transport/ssh-config.js';
+
+const tempDirs: string[] = [];
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(path.join(tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of tempDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
 
 const renv: ResolveEnv = { homeDir: '/home/op', localUser: 'op', localHost: 'console.example', uid: 1000, env: { XDG: '/run/x' } };
 
@@ -181,7 +192,7 @@ describe('Include', () => {
   });
 
   it('loads -F FILE from disk with glob Includes, and only that file', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'pcmk-sshcfg-'));
+    const dir = tempDir('pcmk-sshcfg-');
     mkdirSync(path.join(dir, 'd'));
     writeFileSync(path.join(dir, 'd', 'b.conf'), 'Host b\n  Port 2\n');
     writeFileSync(path.join(dir, 'd', 'a.conf'), 'Host a\n  Port 1\n');
