@@ -153,16 +153,24 @@ describe('blockers from a simulation (rule-based constraints)', () => {
     expect(b[2]!.detail).toBe('location constraint location-dlm-clone-members-only (a rule) gives dlm-clone a score of -INFINITY on remote-1');
   });
 
-  it('nothing blocks a reachable target; an unexplained -INFINITY is reported as a score, not a constraint', () => {
+  it('nothing blocks a reachable target; when the simulation still misses it, the colocation is named with its score', () => {
     const index = indexResources(live);
     expect(explainBlockers(live, index, 'dregistry', 'cluster-3')).toEqual([]);
     const scores = parseAllocationScores(fixture('move-dregistry-remote-1.scores.txt'));
     expect(explainBlockers(live, index, 'dregistry', 'cluster-3', scores)).toEqual([
       {
+        constraint: 'colocation-dregistry-with-docker',
+        kind: 'colocation',
+        resource: 'dregistry',
+        detail: 'dregistry must run with docker (colocation colocation-dregistry-with-docker), and the scheduler does not place docker on cluster-3 (its score there: 0)',
+      },
+    ]);
+    expect(explainBlockers(live, index, 'remote-1-dummy', 'cluster-3', { 'remote-1-dummy': { 'cluster-3': Number.NEGATIVE_INFINITY } })).toEqual([
+      {
         constraint: null,
         kind: 'score',
-        resource: 'dregistry',
-        detail: 'the scheduler gives dregistry a score of -INFINITY on cluster-3, but no constraint in the configuration explains it (see: crm_simulate --live-check --show-scores)',
+        resource: 'remote-1-dummy',
+        detail: 'the scheduler gives remote-1-dummy a score of -INFINITY on cluster-3, but no constraint in the configuration explains it (see: crm_simulate --live-check --show-scores)',
       },
     ]);
   });

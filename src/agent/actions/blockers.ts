@@ -99,12 +99,33 @@ export function explainBlockers(snapshot: ClusterSnapshot, index: ResourceIndex,
   };
   const found = walk(resource);
   if (!found.length && scores) {
+    // Nothing forbids it outright: name the colocations that tie it to resources the scheduler
+    // keeps elsewhere, with the scores it computed, before falling back to the bare score.
     const unit = placementUnit(index, resource);
-    if (ownScore(scores, unit, node) === Number.NEGATIVE_INFINITY) {
+    const subjects = new Set(constraintSubjects(index, unit));
+    for (const c of snapshot.constraints.colocation) {
+      if (!isMandatory(c.score)) continue;
+      for (const { partner, dependent } of colocationPartners(snapshot, c, subjects)) {
+        if (!dependent) continue;
+        const partnerUnit = placementUnit(index, partner);
+        const s = ownScore(scores, partnerUnit, node);
+        found.push({
+          constraint: c.id,
+          kind: 'colocation',
+          resource: unit,
+          detail: `${unit} must run with ${partner} (colocation ${c.id}), and the scheduler does not place ${partnerUnit} on ${node}${s !== null ? ` (its score there: ${formatScore(s)})` : ''}`,
+        });
+      }
+    }
+    if (!found.length && ownScore(scores, unit, node) === Number.NEGATIVE_INFINITY) {
       found.push({ constraint: null, kind: 'score', resource: unit, detail: `the scheduler gives ${unit} a score of -INFINITY on ${node}, but no constraint in the configuration explains it (see: crm_simulate --live-check --show-scores)` });
     }
   }
   return found;
+}
+
+function formatScore(v: number): string {
+  return v === Number.NEGATIVE_INFINITY ? '-INFINITY' : v === Number.POSITIVE_INFINITY ? 'INFINITY' : String(v);
 }
 
 /** One line per blocker for messages. */
