@@ -39,9 +39,12 @@ export function TableView({ table, width, height, window, changed, empty }: Tabl
           const selected = window.start + i === window.cursor;
           const isChanged = changed?.has(row.key) ?? false;
           const style = isChanged ? (color ? { color: 'magentaBright', bold: true } : { bold: true }) : toneStyle(row.tone, color);
+          // Only the selected row keeps its padding (a full-width bar); the others drop trailing
+          // blanks, which keeps Ink's per-frame work small.
+          const line = `${isChanged ? '*' : ' '}${formatCells(row.cells, table.columns, widths)}`;
           return (
             <Text key={row.key} wrap="truncate" inverse={selected} {...style}>
-              {`${isChanged ? '*' : ' '}${formatCells(row.cells, table.columns, widths)}`}
+              {selected ? line : line.trimEnd()}
             </Text>
           );
         })
