@@ -94,7 +94,9 @@ export function TuiProvider(props: TuiOptions & { children: React.ReactNode }) {
   const { exit } = useApp();
   const store = useMemo(() => createStore<UiState, UiAction>(uiReducer, initialUiState(props.initialView)), []);
   const ui = useSyncExternalStore(store.subscribe, store.getState, store.getState);
-  const view = useSyncExternalStore(source.subscribe, source.getView, source.getView);
+  const subscribe = useCallback((l: () => void) => source.subscribe(l), [source]);
+  const getView = useCallback(() => source.getView(), [source]);
+  const view = useSyncExternalStore(subscribe, getView, getView);
   const size = useTerminalSize(props.size);
   const rowCache = useMemo(() => createRowCache(), []);
 
