@@ -64,10 +64,12 @@ export function rakp4Icv(sik: Buffer, ctx: RakpContext): Buffer {
   return hmac(ctx.suite, sik, ctx.consoleRandom, u32le(ctx.bmcSessionId), ctx.bmcGuid).subarray(0, ctx.suite.rakp4IcvLength);
 }
 
-/** K1 (integrity) and K2 (confidentiality) keys: HMAC_SIK(const 0x01..) and HMAC_SIK(const 0x02..). */
+/**
+ * K1 (integrity) and K2 (confidentiality) keys: HMAC_SIK(const 1) and HMAC_SIK(const 2), where the
+ * constants are 20 bytes of 0x01 / 0x02 for every hash (SHA-256 included), as BMCs and ipmitool do.
+ */
 export function deriveAdditionalKey(suite: CipherSuiteSpec, sik: Buffer, n: 1 | 2): Buffer {
-  const length = suite.hash === 'sha256' ? 32 : 20;
-  return hmac(suite, sik, Buffer.alloc(length, n));
+  return hmac(suite, sik, Buffer.alloc(20, n));
 }
 
 export function constantTimeEqual(a: Buffer, b: Buffer): boolean {

@@ -24,7 +24,7 @@ export interface Exchange<T> {
   stage: IpmiStage;
   /** Datagram for the given attempt (0-based); called again for every retransmission. */
   build(attempt: number): Buffer;
-  /** Classifies a received datagram; may throw MalformedPacketError (counted as rejected). */
+  /** Classifies a received datagram; anything it throws counts as a rejected packet. */
   match(packet: Buffer): MatchResult<T>;
   timeoutMs: number;
   retries: number;
@@ -163,8 +163,9 @@ export class UdpChannel {
           try {
             result = ex.match(packet);
           } catch (err) {
-            if (!(err instanceof MalformedPacketError)) throw err;
-            result = { kind: 'reject', reason: err.message };
+            // Whatever a hostile or broken peer sends must not escape the socket handler.
+            const reason = err instanceof MalformedPacketError ? err.message : `undecodable packet (${(err as Error).message})`;
+            result = { kind: 'reject', reason };
           }
           switch (result.kind) {
             case 'accept':
