@@ -1,6 +1,9 @@
+import { handleAction } from './actions/index.js';
 import { main } from './main.js';
 
-main(process.argv.slice(2)).then(
+main(process.argv.slice(2), ({ runner, cibFile }) => ({
+  action: (req) => handleAction(req, { runner, cibFile }),
+})).then(
   (code) => {
     process.exitCode = code;
   },

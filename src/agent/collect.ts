@@ -3,7 +3,8 @@
  * builder. A tool that fails makes its part of the snapshot absent with a reason; only crm_mon is
  * essential, and even its failure is reported by `collectSnapshot` as a typed error, never a crash.
  */
-import { ToolError, type ToolOutput, type ToolRunner } from './run-tool.js';
+import { readFile } from 'node:fs/promises';
+import { LocalToolRunner, ToolError, type ToolOutput, type ToolRunner } from './run-tool.js';
 import { buildSnapshot, type RawOutputs, type ToolResult } from './snapshot.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
 
@@ -58,11 +59,40 @@ export async function collectCrmMon(runner: ToolRunner, env: Record<string, stri
   return r;
 }
 
+/** A CIB file without its status section (crm_mon reads the status; we need the configuration). */
+export function stripStatus(xml: string): string {
+  const start = xml.search(/<status[\s>/]/);
+  if (start < 0) return xml;
+  const end = xml.lastIndexOf('</status>');
+  if (end < start) return xml.slice(0, start) + xml.slice(xml.indexOf('>', start) + 1);
+  return xml.slice(0, start) + xml.slice(end + '</status>'.length);
+}
+
+async function readCibFile(file: string): Promise<{ cib: ToolResult; version: ToolResult }> {
+  const t = performance.now();
+  try {
+    const text = stripStatus(await readFile(file, 'utf8'));
+    const durationMs = performance.now() - t;
+    const r: ToolResult = { ok: true, tool: 'cib-file', stdout: text, stderr: '', exitCode: 0, durationMs };
+    return { cib: r, version: r };
+  } catch (e) {
+    const err = new ToolError({ tool: 'cib-file', args: [file], failure: 'missing', exitCode: null, signal: null, stderr: (e as Error).message, stdout: '', timeoutMs: null, durationMs: performance.now() - t, where: 'local' });
+    const r: ToolResult = { ok: false, tool: 'cib-file', error: err, durationMs: 0 };
+    return { cib: r, version: { ...r } };
+  }
+}
+
 export async function collectRaw(opts: CollectOptions): Promise<RawOutputs> {
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const env: Record<string, string> = opts.cibFile ? { CIB_file: opts.cibFile } : {};
   const { runner } = opts;
   const skipped = (tool: string): ToolResult => ({ ok: false, tool, skipped: 'not collected in CIB file mode', durationMs: 0 });
+  if (opts.cibFile && runner instanceof LocalToolRunner && runner.where === 'local') {
+    // The file is the CIB: read its configuration directly instead of having cibadmin re-read,
+    // validate and print it (seconds on a big cluster, competing with crm_mon for the CPU).
+    const [crmMon, file] = await Promise.all([collectCrmMon(runner, env, timeoutMs), readCibFile(opts.cibFile)]);
+    return { crmMon, cib: file.cib, cibVersion: file.version };
+  }
   const [crmMon, cib, cibVersion, cmapctl, quorumtool, cfgtool] = await Promise.all([
     collectCrmMon(runner, env, timeoutMs),
     attempt(runner, 'cibadmin', ['--query', '--scope', 'configuration'], { timeoutMs, env }),

@@ -20,7 +20,7 @@ options:
                       (also taken from the CIB_file environment variable)
   --prefix "CMD ..."  run every tool through this command, e.g. "docker exec pcmk_test"
                       or "nsenter -t 1234 -a" (split on spaces, never run by a shell)
-  --timeout MS        per-tool timeout (default 15000)
+  --timeout MS        per-tool timeout (default 15000; 300000 with --cib)
   --node NAME         name to report as this host (default: the host name)
 `;
 
@@ -36,7 +36,7 @@ export interface AgentCliOptions {
 export class UsageError extends Error {}
 
 export function parseAgentArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): AgentCliOptions {
-  const o: AgentCliOptions = { command: null, json: false, cib: env.CIB_file ?? null, prefix: [], timeoutMs: 15_000, node: null };
+  const o: AgentCliOptions = { command: null, json: false, cib: env.CIB_file ?? null, prefix: [], timeoutMs: 0, node: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -76,6 +76,8 @@ export function parseAgentArgs(argv: string[], env: NodeJS.ProcessEnv = process.
         o.command = a;
     }
   }
+  // A CIB file of a big cluster takes crm_mon seconds; a live cluster that hangs should fail fast.
+  if (!o.timeoutMs) o.timeoutMs = o.cib ? 300_000 : 15_000;
   return o;
 }
 
@@ -96,7 +98,10 @@ export function summarize(s: ClusterSnapshot): string {
   return lines.join('\n');
 }
 
-export async function main(argv: string[], handlers: ServeHandlers = {}): Promise<number> {
+/** Builds the serve handlers (actions, fencing checks) for the runner the agent uses. */
+export type HandlerFactory = (ctx: { runner: LocalToolRunner; cibFile?: string }) => ServeHandlers;
+
+export async function main(argv: string[], makeHandlers: HandlerFactory = () => ({})): Promise<number> {
   let o: AgentCliOptions;
   try {
     o = parseAgentArgs(argv);
@@ -104,8 +109,9 @@ export async function main(argv: string[], handlers: ServeHandlers = {}): Promis
     process.stderr.write(`pcmk-agent: ${(e as Error).message}\n${USAGE}`);
     return 64;
   }
+  const runner = new LocalToolRunner(o.prefix);
   const agent = createAgent({
-    runner: new LocalToolRunner(o.prefix),
+    runner,
     cibFile: o.cib ?? undefined,
     node: o.node ?? os.hostname(),
     timeoutMs: o.timeoutMs,
@@ -118,7 +124,7 @@ export async function main(argv: string[], handlers: ServeHandlers = {}): Promis
       return hasClusterState(s) ? 0 : 102;
     }
     case 'serve':
-      await serve(agent, process.stdin, process.stdout, handlers);
+      await serve(agent, process.stdin, process.stdout, makeHandlers({ runner, cibFile: o.cib ?? undefined }));
       return 0;
     case 'version':
       process.stdout.write(`pcmk-agent ${AGENT_VERSION}\n`);

@@ -1,0 +1,87 @@
+/**
+ * `pcmk ipmi`, `pcmk fence-test`, `pcmk fence`: fencing from the console.
+ * BMC credentials come from the environment (PCMK_IPMI_USER, PCMK_IPMI_PASSWORD) or a prompt,
+ * never from the configuration file, and are never printed.
+ */
+import { createInterface } from 'node:readline/promises';
+import { IpmiError, withIpmi, type CipherSuiteId } from '../fencing/ipmi/index.js';
+import { UsageError, type ParsedArgs } from './args.js';
+import type { Style } from './render.js';
+import type { Session } from './session.js';
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  isTTY: boolean;
+  style: Style;
+}
+
+async function promptSecret(question: string): Promise<string> {
+  if (!process.stdin.isTTY) return '';
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  // Do not echo what is typed.
+  const out = rl as unknown as { _writeToOutput?: (s: string) => void };
+  const orig = out._writeToOutput;
+  out._writeToOutput = (s: string) => {
+    if (s.includes(question)) orig?.call(rl, s);
+  };
+  try {
+    return await rl.question(question);
+  } finally {
+    out._writeToOutput = orig;
+    rl.close();
+    process.stderr.write('\n');
+  }
+}
+
+export async function ipmiCommand(p: ParsedArgs, w: Io): Promise<number> {
+  const [, host, verb, what] = p.positional;
+  if (!host || !verb) throw new UsageError('ipmi HOST power status|on|off|cycle | ipmi HOST identify');
+  const action = verb === 'identify' ? 'identify' : verb === 'power' ? what : undefined;
+  if (!action || !['status', 'on', 'off', 'cycle', 'reset', 'soft', 'identify'].includes(action)) {
+    throw new UsageError('ipmi HOST power status|on|off|cycle|reset|soft | ipmi HOST identify');
+  }
+  const destructive = ['off', 'cycle', 'reset', 'soft'].includes(action);
+  if (destructive && p.options.readOnly) {
+    w.err('pcmk: refusing a power change: --read-only');
+    return 67;
+  }
+  if (destructive && !p.options.yes) {
+    w.err(`pcmk: power ${action} on ${host} cuts that machine's power: add --yes to confirm`);
+    return 66;
+  }
+  const username = process.env.PCMK_IPMI_USER ?? (typeof p.flags.user === 'string' ? p.flags.user : 'admin');
+  const password = process.env.PCMK_IPMI_PASSWORD ?? (await promptSecret(`IPMI password for ${username}@${host}: `));
+  if (!password) {
+    w.err('pcmk: no IPMI password: set PCMK_IPMI_PASSWORD or run interactively');
+    return 64;
+  }
+  const cipher = (typeof p.flags.cipher === 'string' ? Number(p.flags.cipher) : 3) as CipherSuiteId;
+  const port = typeof p.flags.port === 'string' ? Number(p.flags.port) : undefined;
+  try {
+    const r = await withIpmi({ host, port, username, password, cipherSuite: cipher }, async (s) => {
+      if (action === 'status') return { power: (await s.getChassisStatus()).power };
+      if (action === 'identify') {
+        await s.chassisIdentify({ seconds: 15 });
+        return { identify: 'on for 15 s' };
+      }
+      await s.chassisControl(action as 'on' | 'off' | 'cycle' | 'reset' | 'soft');
+      return { power: action, requested: true };
+    });
+    if (p.options.json) w.out(JSON.stringify({ host, ...r }));
+    else w.out(r.power !== undefined ? `${host}: chassis power ${'requested' in r ? `${action} requested` : r.power}` : `${host}: identify ${r.identify}`);
+    return 0;
+  } catch (e) {
+    const msg = e instanceof IpmiError ? e.message : (e as Error).message;
+    if (p.options.json) w.out(JSON.stringify({ host, error: { code: e instanceof IpmiError ? e.code : 'error', message: msg } }));
+    else w.err(`pcmk: ${msg}`);
+    return 1;
+  }
+}
+
+export async function fencingCommand(p: ParsedArgs, w: Io, openSession: () => Session): Promise<number> {
+  const cmd = p.positional[0];
+  if (cmd === 'ipmi') return ipmiCommand(p, w);
+  const { fenceTestCommand, fenceCommand } = await import('./fence-check.js');
+  return cmd === 'fence-test' ? fenceTestCommand(p, w, openSession) : fenceCommand(p, w, openSession);
+}

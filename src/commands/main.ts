@@ -1,0 +1,368 @@
+/**
+ * `pcmk`: the scriptable CLI. Text for people, `--json` for scripts, documented exit codes.
+ */
+import { createInterface } from 'node:readline/promises';
+import { parseArgs, UsageError, type GlobalOptions, type ParsedArgs } from './args.js';
+import { ansi, renderConstraints, renderNodes, renderResources, renderStatus, styleFor, table, type Style } from './render.js';
+import { resolveTarget, Session, SessionError } from './session.js';
+import { Inventory, InventoryError } from './inventory.js';
+import type { ClusterView, HostStatus } from '../aggregate/merge-view.js';
+
+export const EXIT = {
+  ok: 0,
+  failed: 1,
+  usage: 64,
+  needsConfirmation: 66,
+  readOnly: 67,
+  noHost: 69,
+  splitView: 100,
+  notConnected: 102,
+  fencingNotReady: 3,
+} as const;
+
+export const USAGE = `usage: pcmk [options] <command> [args]
+
+Reading
+  status                        nodes, resources, failures, fail counts, fencing, corosync, leftovers
+  nodes                         members, remote and guest nodes (guests with their host)
+  resources [ID]                the resource tree, with bundle replicas
+  constraints                   location/order/colocation; cli-prefer/cli-ban and expired marked
+  failcount show [RSC] [--node N]
+  log                           the local audit log of changes made with pcmk
+
+Changing (preview with --dry-run; destructive ones need --yes when not interactive)
+  move RSC [NODE] [--keep-constraint] [--lifetime PT1H]
+  ban RSC [NODE] [--lifetime PT1H]          clear RSC [NODE] [--expired]
+  cleanup [RSC] [--node N] [--op OP --interval I]      refresh [RSC] [--node N]
+  failcount reset RSC [--node N]
+  standby NODE | unstandby NODE             maintenance on|off [NODE | --cluster]
+  enable RSC | disable RSC | restart RSC
+
+Fencing
+  fence-test                    fencing readiness check; fires no shot
+  fence NODE [--off]            real fencing (reboot, or off); needs --yes
+  ipmi HOST power status|on|off|cycle | identify   direct BMC access (PCMK_IPMI_USER/PASSWORD)
+
+Inventory
+  cluster add NAME HOST...      cluster discover HOST [--name NAME]
+  cluster list                  cluster remove NAME          cluster use NAME
+
+Connection options (the same for pcmk-top)
+  --local              run the agent in this process (default on a cluster node with no hosts given)
+  --cib FILE           work offline on a CIB file with the real tools
+  --cluster NAME       a cluster of the inventory       --host H[,H...]  hosts to reach over SSH
+  -F FILE              ssh_config file                  --known-hosts FILE  extra known_hosts
+  --timeout S          per-host timeout (default 10)    --prefix "CMD"  run tools through CMD
+
+Other options
+  --json  --yes  --dry-run  --wait[=S]  --read-only  --no-color
+
+Exit codes
+  0 ok   1 failed   3 a node cannot be fenced   64 usage   66 needs --yes   67 refused by --read-only
+  69 no host answered   100 hosts disagree (split view)   102 cannot reach the cluster
+  65, 80-90, 105-113, 124: refused actions (see README)
+`;
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  isTTY: boolean;
+  style: Style;
+}
+
+const CHANGING = new Set(['move', 'ban', 'clear', 'cleanup', 'refresh', 'standby', 'unstandby', 'maintenance', 'enable', 'disable', 'restart', 'fence']);
+const DESTRUCTIVE = new Set(['ban', 'disable', 'standby', 'maintenance', 'fence']);
+
+function hostLine(h: { name: string; state: string; mode: string | null; snapshotAgeMs: number | null; lastError: string | null }, st: Style): string {
+  const age = h.snapshotAgeMs != null ? ` ${(h.snapshotAgeMs / 1000).toFixed(1)}s` : '';
+  const state = h.state === 'live' ? st.green(h.state) : st.red(h.state);
+  return `  ${h.name}  ${state}${h.mode ? ` (${h.mode})` : ''}${age}${h.lastError ? `  ${st.red(h.lastError)}` : ''}`;
+}
+
+function viewExit(view: ClusterView): number {
+  if (!view.primary) return view.hosts.some((h) => h.reachesCluster === false) ? EXIT.notConnected : EXIT.noHost;
+  if (view.splitView) return EXIT.splitView;
+  if (view.hosts.length && view.hosts.every((h) => h.reachesCluster === false)) return EXIT.notConnected;
+  return EXIT.ok;
+}
+
+async function readView(session: Session): Promise<{ hosts: HostStatus[]; view: ClusterView }> {
+  return session.collect();
+}
+
+function printView(io: Io, view: ClusterView, multiHost: boolean): void {
+  if (multiHost || !view.primary) {
+    io.out(io.style.bold('Hosts'));
+    for (const h of view.hosts) io.out(hostLine(h, io.style));
+    io.out('');
+  }
+  for (const issue of view.issues) io.out(io.style.red(`! ${issue.message}`));
+  if (view.issues.length) io.out('');
+}
+
+async function confirm(io: Io, question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const a = await rl.question(question);
+    return /^y(es)?$/i.test(a.trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/** Builds the named action request of a changing command from its words and flags. */
+export function toAction(p: ParsedArgs): Record<string, unknown> {
+  const [cmd, a1, a2] = p.positional;
+  const f = p.flags;
+  const str = (k: string) => (typeof f[k] === 'string' ? (f[k] as string) : undefined);
+  const need = (v: string | undefined, what: string): string => {
+    if (!v) throw new UsageError(`${cmd} needs ${what}`);
+    return v;
+  };
+  switch (cmd) {
+    case 'move':
+      return { name: 'move', resource: need(a1, 'a resource'), node: a2 ?? str('node'), keepConstraint: f['keep-constraint'] === true || undefined, lifetime: str('lifetime') };
+    case 'ban':
+      return { name: 'ban', resource: need(a1, 'a resource'), node: a2 ?? str('node'), lifetime: str('lifetime') };
+    case 'clear':
+      return { name: 'clear', resource: a1, node: a2 ?? str('node'), expired: f.expired === true || undefined };
+    case 'cleanup':
+      return { name: 'cleanup', resource: a1, node: str('node'), operation: str('op'), interval: str('interval') };
+    case 'refresh':
+      return { name: 'refresh', resource: a1, node: str('node') };
+    case 'standby':
+    case 'unstandby':
+      return { name: cmd, node: need(a1 ?? str('node'), 'a node') };
+    case 'maintenance': {
+      if (a1 !== 'on' && a1 !== 'off') throw new UsageError('maintenance needs on or off');
+      const node = a2 ?? str('node');
+      if (!node && f['cluster-wide'] !== true) throw new UsageError('maintenance on|off needs a NODE or --cluster (the whole cluster)');
+      return { name: 'maintenance', state: a1, node };
+    }
+    case 'enable':
+    case 'disable':
+    case 'restart':
+      return { name: cmd, resource: need(a1, 'a resource'), node: cmd === 'restart' ? str('node') : undefined };
+    case 'failcount':
+      if (a1 === 'reset') return { name: 'failcount-reset', resource: need(a2, 'a resource'), node: str('node'), operation: str('op'), interval: str('interval') };
+      return { name: 'failcount-show', resource: a1 === 'show' ? a2 : a1, node: str('node') };
+    default:
+      throw new UsageError(`unknown command ${cmd}`);
+  }
+}
+
+function strip(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+/** Prints an action's plan/preview/result as returned by the agent. */
+export function renderActionResult(r: unknown, st: Style): string[] {
+  const res = r as {
+    plan?: { summary?: string; steps?: Array<{ tool: string; args: string[]; description?: string }> };
+    preview?: { lines?: string[]; text?: string } | string[] | null;
+    result?: { ok?: boolean; message?: string; steps?: Array<{ ok: boolean; description?: string; stderr?: string }> };
+    rows?: unknown[];
+  };
+  const out: string[] = [];
+  if (res?.plan?.summary) out.push(st.bold(res.plan.summary));
+  if (res?.plan?.steps?.length) {
+    out.push('Plan:');
+    for (const s of res.plan.steps) out.push(`  ${[s.tool, ...s.args].join(' ')}${s.description ? st.dim(`   # ${s.description}`) : ''}`);
+  }
+  const prev = res?.preview;
+  const prevLines = Array.isArray(prev) ? prev : prev?.lines ?? (prev?.text ? prev.text.split('\n') : []);
+  if (prevLines.length) {
+    out.push('Transition preview (crm_simulate):');
+    for (const l of prevLines) out.push(`  ${l}`);
+  }
+  if (res?.result) {
+    out.push(res.result.ok === false ? st.red(`Failed: ${res.result.message ?? ''}`) : st.green(`Done${res.result.message ? `: ${res.result.message}` : ''}`));
+  }
+  return out;
+}
+
+export async function main(argv: string[], io?: Partial<Io>): Promise<number> {
+  const isTTY = io?.isTTY ?? !!process.stdout.isTTY;
+  let p: ParsedArgs;
+  try {
+    p = parseArgs(argv);
+  } catch (e) {
+    process.stderr.write(`pcmk: ${(e as Error).message}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  const o: GlobalOptions = p.options;
+  const st = o.noColor || o.json ? styleFor({ isTTY: false }) : styleFor({ isTTY });
+  const w: Io = {
+    out: io?.out ?? ((s) => process.stdout.write(`${s}\n`)),
+    err: io?.err ?? ((s) => process.stderr.write(`${s}\n`)),
+    isTTY,
+    style: st === ansi ? ansi : st,
+  };
+  const json = (v: unknown) => w.out(JSON.stringify(v, null, 2));
+  const cmd = p.positional[0] ?? 'help';
+
+  if (cmd === 'help') {
+    w.out(USAGE);
+    return EXIT.ok;
+  }
+
+  try {
+    if (cmd === 'cluster') return await clusterCommand(p, w);
+    if (cmd === 'log') {
+      const { readAuditLog } = await import('../agent/actions/index.js');
+      const entries = readAuditLog();
+      if (o.json) json(entries);
+      else for (const e of entries as Array<Record<string, unknown>>) w.out(`${e.time ?? e.when ?? ''}  ${e.user ?? e.who ?? ''}@${e.host ?? ''}  ${(e.action as { name?: string })?.name ?? ''}  ${JSON.stringify(e.result ?? '')}`);
+      return EXIT.ok;
+    }
+    if (cmd === 'ipmi' || cmd === 'fence-test' || cmd === 'fence') {
+      const { fencingCommand } = await import('./fencing.js');
+      return await fencingCommand(p, w, () => new Session(resolveTarget(o), o, false));
+    }
+
+    const changing = CHANGING.has(cmd) || (cmd === 'failcount' && p.positional[1] === 'reset');
+    const reading = ['status', 'nodes', 'resources', 'constraints'].includes(cmd) || (cmd === 'failcount' && !changing);
+    if (!changing && !reading) throw new UsageError(`unknown command ${cmd}`);
+    if (changing && o.readOnly) {
+      w.err(`pcmk: refusing ${cmd}: --read-only`);
+      return EXIT.readOnly;
+    }
+
+    const session = new Session(resolveTarget(o), o, false);
+    try {
+      if (reading && cmd !== 'failcount') {
+        const { view } = await readView(session);
+        const s = view.primary?.snapshot;
+        if (o.json) {
+          const body: Record<string, unknown> = { hosts: view.hosts, issues: view.issues, splitView: view.splitView, primaryHost: view.primary?.host ?? null };
+          if (cmd === 'status') body.snapshot = s ?? null;
+          if (cmd === 'nodes') body.nodes = s?.nodes ?? [];
+          if (cmd === 'resources') body.resources = s ? (p.positional[1] ? s.resources.filter((r) => r.id === p.positional[1]) : s.resources) : [];
+          if (cmd === 'resources') body.instances = s?.instances ?? [];
+          if (cmd === 'constraints') body.constraints = s?.constraints ?? null;
+          json(body);
+        } else {
+          printView(w, view, session.target.hosts.length > 1);
+          if (s) {
+            const lines =
+              cmd === 'status'
+                ? renderStatus(s, st)
+                : cmd === 'nodes'
+                  ? renderNodes(s, st)
+                  : cmd === 'resources'
+                    ? renderResources(s, st, p.positional[1])
+                    : renderConstraints(s, st);
+            if (cmd === 'resources' && p.positional[1] && lines.length <= 1) {
+              w.err(`pcmk: no resource named ${p.positional[1]}`);
+              return 105;
+            }
+            for (const l of lines) w.out(l);
+          }
+        }
+        return viewExit(view);
+      }
+
+      const action = strip(toAction(p));
+      if (changing && DESTRUCTIVE.has(cmd) && !o.dryRun && !o.yes) {
+        // Show the plan first, then ask (or refuse when nobody can answer).
+        const preview = await session.action(action, true);
+        for (const l of renderActionResult(preview, st)) w.err(l);
+        const ok = w.isTTY && (await confirm(w, `${cmd} is destructive. Proceed? [y/N] `));
+        if (!ok) {
+          w.err(`pcmk: ${cmd} not done: add --yes to confirm`);
+          return EXIT.needsConfirmation;
+        }
+      }
+      if (o.wait != null) action.wait = o.wait;
+      const result = await session.action(action, o.dryRun || !changing);
+      if (o.json) json(result);
+      else if (action.name === 'failcount-show') {
+        const rows = ((result as { rows?: Array<Record<string, unknown>> }).rows ?? (Array.isArray(result) ? result : [])) as Array<Record<string, unknown>>;
+        w.out(table([['RESOURCE', 'NODE', 'COUNT', 'OPERATIONS'], ...rows.map((r) => [String(r.resource), String(r.node), String(r.count), JSON.stringify(r.operations ?? '')])]).join('\n'));
+      } else for (const l of renderActionResult(result, st)) w.out(l);
+      const ok = (result as { result?: { ok?: boolean } })?.result?.ok;
+      return ok === false ? EXIT.failed : EXIT.ok;
+    } finally {
+      await session.close();
+    }
+  } catch (e) {
+    return reportError(e, w, o.json);
+  }
+}
+
+export function reportError(e: unknown, w: Pick<Io, 'err' | 'out'>, asJson: boolean): number {
+  const err = e as { message?: string; exitCode?: number | null; code?: string; agentCode?: string | null };
+  if (e instanceof UsageError) {
+    w.err(`pcmk: ${e.message}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  if (e instanceof InventoryError) {
+    w.err(`pcmk: ${e.message}`);
+    return EXIT.usage;
+  }
+  const exit = typeof err?.exitCode === 'number' && err.exitCode > 0 ? err.exitCode : e instanceof SessionError ? e.exitCode : EXIT.failed;
+  if (asJson) w.out(JSON.stringify({ error: { code: err?.agentCode ?? err?.code ?? 'error', message: err?.message ?? String(e), exitCode: exit } }, null, 2));
+  else w.err(`pcmk: ${err?.message ?? String(e)}`);
+  return exit;
+}
+
+async function clusterCommand(p: ParsedArgs, w: Io): Promise<number> {
+  const inv = new Inventory();
+  const [, sub, name, ...rest] = p.positional;
+  switch (sub) {
+    case 'add':
+      if (!name || !rest.length) throw new UsageError('cluster add NAME HOST...');
+      inv.add(name, {
+        hosts: rest.flatMap((h) => h.split(',')).filter(Boolean),
+        sshConfig: p.options.sshConfig ?? undefined,
+        knownHosts: p.options.knownHosts.length ? p.options.knownHosts : undefined,
+      });
+      w.out(`added cluster ${name} (${inv.path})`);
+      return EXIT.ok;
+    case 'remove':
+      if (!name) throw new UsageError('cluster remove NAME');
+      if (!inv.remove(name)) {
+        w.err(`pcmk: no cluster named ${name}`);
+        return EXIT.usage;
+      }
+      w.out(`removed cluster ${name}`);
+      return EXIT.ok;
+    case 'use':
+      if (!name) throw new UsageError('cluster use NAME');
+      inv.use(name);
+      w.out(`current cluster: ${name}`);
+      return EXIT.ok;
+    case 'list':
+    case undefined: {
+      const l = inv.list();
+      if (p.options.json) w.out(JSON.stringify(l, null, 2));
+      else if (!l.length) w.out(`no clusters yet (pcmk cluster add NAME HOST...); config: ${inv.path}`);
+      else for (const line of table(l.map((c) => [c.current ? `* ${c.name}` : `  ${c.name}`, c.hosts.join(','), c.sshConfig ?? '']))) w.out(line);
+      return EXIT.ok;
+    }
+    case 'discover': {
+      if (!name) throw new UsageError('cluster discover HOST [--name NAME]');
+      const o = { ...p.options, hosts: [name], cluster: null, local: false, cib: null };
+      const session = new Session(resolveTarget(o), o, false);
+      try {
+        const { view } = await session.collect();
+        const s = view.primary?.snapshot;
+        const members = s?.corosync?.members.map((m) => m.name).filter((x): x is string => !!x) ?? [];
+        const nodes = members.length ? members : (s?.nodes.filter((n) => n.type === 'member').map((n) => n.name) ?? []);
+        if (!nodes.length) {
+          w.err(`pcmk: ${name} did not report any cluster node (${view.hosts[0]?.lastError ?? 'no snapshot'})`);
+          return EXIT.notConnected;
+        }
+        const cname = typeof p.flags.ctx === 'string' ? p.flags.ctx : s?.cluster.name ?? name;
+        inv.add(cname, { hosts: nodes, sshConfig: p.options.sshConfig ?? undefined, knownHosts: p.options.knownHosts.length ? p.options.knownHosts : undefined });
+        w.out(`added cluster ${cname}: ${nodes.join(', ')}`);
+        return EXIT.ok;
+      } finally {
+        await session.close();
+      }
+    }
+    default:
+      throw new UsageError(`unknown cluster command ${sub}`);
+  }
+}
