@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import '../dist/tui/bin.js';
+import '../dist/commands/top-bin.js';

@@ -1,3 +1,9 @@
+// A closed pipe (pcmk status | head) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 import { main } from './main.js';
 
 main(process.argv.slice(2)).then(

@@ -12,7 +12,7 @@ export interface Style {
   dim(s: string): string;
 }
 
-const plain: Style = { bold: (s) => s, red: (s) => s, yellow: (s) => s, green: (s) => s, dim: (s) => s };
+export const plain: Style = { bold: (s) => s, red: (s) => s, yellow: (s) => s, green: (s) => s, dim: (s) => s };
 const esc = (code: string) => (s: string) => `\u001b[${code}m${s}\u001b[0m`;
 export const ansi: Style = { bold: esc('1'), red: esc('31'), yellow: esc('33'), green: esc('32'), dim: esc('2') };
 

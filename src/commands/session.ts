@@ -102,6 +102,9 @@ export class Session {
         (h) =>
           new SshHostSource(h, pool, {
             watch,
+            // One-shot reads are fastest with the tools run directly over the connection (no
+            // node start on the host); the live console keeps an agent per host for its watch.
+            allow: watch ? ['agent', 'pushed', 'agentless'] : ['agentless'],
             bundlePath: AGENT_BUNDLE,
             helloTimeoutMs: o.timeoutMs,
             requestTimeoutMs: Math.max(o.timeoutMs, 30_000),

@@ -1,0 +1,144 @@
+/**
+ * `pcmk-top`: the composition root of the live console. It takes the same connection options as
+ * `pcmk`, keeps one aggregator over every host, and hands the TUI a view source and the actions,
+ * which go to a host's agent exactly as `pcmk` sends them (one plan for preview and run).
+ */
+process.env.NODE_ENV ??= 'production';
+
+import { parseArgs, UsageError, type GlobalOptions } from './args.js';
+import { renderActionResult } from './main.js';
+import { plain } from './render.js';
+import { resolveTarget, Session } from './session.js';
+import { Inventory } from './inventory.js';
+import type { FenceCheckTable, PlanText, ResultText, TuiAction, TuiActions } from '../tui/types.js';
+
+const USAGE = `usage: pcmk-top [--cluster NAME | --host H[,H...] | --local | --cib FILE] [-F FILE] [--known-hosts FILE] [--read-only]
+
+Keys: ? help, Tab/1-5 views, j/k arrows PgUp/PgDn g/G, / filter, : command (:res ID, :node N, :ctx NAME),
+Enter detail, Esc back, q quit. Actions on the selection are listed in the footer.`;
+
+/** TUI action names to the agent's action requests. */
+export function toAgentAction(a: TuiAction): Record<string, unknown> {
+  switch (a.name) {
+    case 'maintenance':
+      return { name: 'maintenance', state: a.on ? 'on' : 'off', node: a.node };
+    default:
+      return { ...a };
+  }
+}
+
+function errorText(e: unknown): string {
+  const err = e as { message?: string; details?: { blockers?: Array<{ detail: string }> } };
+  const blockers = err?.details?.blockers?.map((b) => b.detail) ?? [];
+  return [err?.message ?? String(e), ...blockers].join('\n');
+}
+
+export function makeActions(session: Session, o: GlobalOptions): TuiActions {
+  return {
+    async preview(a: TuiAction): Promise<PlanText> {
+      try {
+        if (a.name === 'fence') {
+          const { fencePreview } = await import('./fence-check.js');
+          return await fencePreview(session, a.node);
+        }
+        const r = await session.action(toAgentAction(a), true);
+        return { ok: true, lines: renderActionResult(r, plain) };
+      } catch (e) {
+        return { ok: false, lines: [], error: errorText(e) };
+      }
+    },
+    async run(a: TuiAction): Promise<ResultText> {
+      if (o.readOnly) return { ok: false, summary: 'refused: --read-only' };
+      try {
+        if (a.name === 'fence') {
+          const { fenceRun } = await import('./fence-check.js');
+          return await fenceRun(session, a.node);
+        }
+        const r = (await session.action({ ...toAgentAction(a), wait: o.wait ?? undefined }, false)) as {
+          ok?: boolean;
+          plan?: { summary?: string };
+          result?: { ok?: boolean; message?: string };
+        };
+        const ok = r?.result?.ok !== false && r?.ok !== false;
+        return { ok, summary: `${a.name}: ${r?.result?.message ?? r?.plan?.summary ?? (ok ? 'done' : 'failed')}`, error: ok ? undefined : r?.result?.message };
+      } catch (e) {
+        return { ok: false, summary: `${a.name} failed`, error: errorText(e) };
+      }
+    },
+    async fenceCheck(): Promise<FenceCheckTable> {
+      const { fenceCheckTable } = await import('./fence-check.js');
+      return fenceCheckTable(session);
+    },
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let o: GlobalOptions;
+  try {
+    const p = parseArgs(argv);
+    if (p.positional[0] === 'help') {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    if (p.positional.length) throw new UsageError(`unexpected argument ${p.positional[0]}`);
+    o = p.options;
+  } catch (e) {
+    process.stderr.write(`pcmk-top: ${(e as Error).message}\n${USAGE}\n`);
+    return 64;
+  }
+  if (!process.stdout.isTTY) {
+    process.stderr.write('pcmk-top: needs a terminal; for scripts use `pcmk status --json`\n');
+    return 64;
+  }
+  const { runTui } = await import('../tui/app.js');
+  const { aggregatorViewSource } = await import('../tui/aggregate-source.js');
+  const inventory = new Inventory();
+  let target = resolveTarget(o, inventory);
+  let session = new Session(target, o, true);
+  let agg = session.aggregator();
+  let source = aggregatorViewSource(agg, { context: o.cluster ?? inventory.current() ?? target.label });
+  agg.start();
+
+  // A view source that follows context switches (:ctx NAME) by swapping the session underneath.
+  const listeners = new Set<() => void>();
+  let unsub = source.subscribe(() => listeners.forEach((l) => l()));
+  const view = {
+    getView: () => source.getView(),
+    subscribe(l: () => void) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+  };
+  const actions = o.cib ? null : makeActions(session, o);
+  const proxyActions: TuiActions | null = actions && {
+    preview: (a) => makeActions(session, o).preview(a),
+    run: (a) => makeActions(session, o).run(a),
+    fenceCheck: () => makeActions(session, o).fenceCheck(),
+  };
+  const contexts = {
+    list: () => inventory.list().map((c) => c.name),
+    async switchTo(name: string) {
+      const next = resolveTarget({ ...o, cluster: name, hosts: [], local: false, cib: null }, inventory);
+      unsub();
+      source.close();
+      await agg.stop();
+      await session.close();
+      target = next;
+      session = new Session(target, o, true);
+      agg = session.aggregator();
+      source = aggregatorViewSource(agg, { context: name });
+      unsub = source.subscribe(() => listeners.forEach((l) => l()));
+      agg.start();
+      listeners.forEach((l) => l());
+    },
+  };
+  try {
+    await runTui({ source: view, actions: proxyActions, readOnly: o.readOnly, contexts, color: !o.noColor && !process.env.NO_COLOR });
+  } finally {
+    unsub();
+    source.close();
+    await agg.stop();
+    await session.close();
+  }
+  return 0;
+}
