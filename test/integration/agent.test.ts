@@ -31,6 +31,25 @@ describe('snapshot of the sandbox cluster', () => {
     expect(s.instances.find((i) => i.id === 'guest-1-dummy')?.nodes).toEqual(['guest-1']);
   });
 
+  it('models the podman bundle with its replicas and their guest nodes', async () => {
+    const s = await collectSnapshot({ runner: nodeRunner('cluster-1'), source: 'cluster-1' });
+    const bundle = s.resources.find((r) => r.kind === 'bundle');
+    expect(bundle, 'the sandbox runs with a podman bundle (up --bundle)').toBeDefined();
+    if (bundle?.kind !== 'bundle') return;
+    expect(bundle.containerType).toBe('podman');
+    expect(bundle.replicas.length).toBe(bundle.replicasConfigured);
+    for (const rep of bundle.replicas) {
+      expect(rep.container).toMatch(/-podman-\d+$/);
+      const guest = s.nodes.find((n) => n.name === rep.guestNode);
+      expect(guest?.type).toBe('guest');
+      expect(guest?.container).toBe(rep.container);
+      // The guest's host is where its container runs.
+      const container = s.instances.find((i) => i.id === rep.container);
+      expect(guest?.host ?? null).toBe(container?.nodes[0] ?? null);
+      expect(s.instances.find((i) => i.id === rep.child)?.parent).toBe(bundle.id);
+    }
+  });
+
   it('works on a pacemaker_remote node, where corosync is absent', async () => {
     const s = await collectSnapshot({ runner: nodeRunner('remote-1'), source: 'remote-1' });
     expect(s.nodes.length).toBeGreaterThanOrEqual(5);

@@ -40,7 +40,7 @@ export default async function setup(): Promise<() => void> {
     st = status();
   }
   if (st !== 'healthy') {
-    execFileSync('bash', [sandbox, 'up'], { stdio: 'inherit', timeout: 15 * 60_000 });
+    execFileSync('bash', [sandbox, 'up', '--bundle'], { stdio: 'inherit', timeout: 15 * 60_000 });
     started = true;
   }
   return () => {
