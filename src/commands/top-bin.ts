@@ -1,18 +1,4 @@
-// A closed pipe (pcmk status | head) is not an error.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(0);
-  throw e;
-});
-
+import { runMain } from './run-main.js';
 import { main } from './top.js';
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-    setTimeout(() => process.exit(code), 50).unref();
-  },
-  (e: unknown) => {
-    process.stderr.write(`pcmk-top: ${(e as Error)?.stack ?? String(e)}\n`);
-    process.exit(70);
-  },
-);
+runMain('pcmk-top', main);

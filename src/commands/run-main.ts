@@ -1,0 +1,19 @@
+/** Runs a command's main() as a process: exit code, a closed pipe is not an error, no hanging handles. */
+export function runMain(name: string, main: (argv: string[]) => Promise<number>): void {
+  // `pcmk status | head` closes the pipe early.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+      // Pooled SSH connections and timers must not keep a finished command alive.
+      setTimeout(() => process.exit(code), 50).unref();
+    },
+    (e: unknown) => {
+      process.stderr.write(`${name}: ${(e as Error)?.stack ?? String(e)}\n`);
+      process.exit(70);
+    },
+  );
+}
