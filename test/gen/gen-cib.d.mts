@@ -27,6 +27,9 @@ export interface GenCibOptions {
   probes?: number;
   /** Earlier nodes per resource (stop history); may be fractional. */
   moves?: number;
+  /** false writes enable-startup-probes=false (default for the big and tui presets, whose
+   * history lacks most probe results; with probes on crm_verify would run for hours). */
+  startupProbes?: boolean;
   /** PRNG seed: the same options and seed give the same bytes. */
   seed?: number;
   /** Reference time (epoch seconds) for history timestamps. */
@@ -36,7 +39,7 @@ export interface GenCibOptions {
 
 export declare const PRESETS: Record<'big' | 'tui' | 'small', Required<Pick<GenCibOptions,
   'members' | 'remotes' | 'guests' | 'bundles' | 'replicas' | 'primitives' | 'groups' | 'groupSize'
-  | 'clones' | 'failures' | 'stopped' | 'probes' | 'moves'>>>;
+  | 'clones' | 'failures' | 'stopped' | 'probes' | 'moves' | 'startupProbes'>>>;
 
 /** A complete CIB (configuration and status) as XML text. */
 export declare function generateCib(options?: GenCibOptions): string;

@@ -25,17 +25,24 @@ export const PRESETS = {
   big: {
     members: 32, remotes: 50, guests: 50, bundles: 50, replicas: 20, primitives: 2000,
     groups: 200, groupSize: 4, clones: 30, failures: 60, stopped: 40, probes: 1, moves: 1,
+    startupProbes: false,
   },
   tui: {
     members: 32, remotes: 50, guests: 50, bundles: 30, replicas: 20, primitives: 1400,
     groups: 120, groupSize: 4, clones: 15, failures: 30, stopped: 20, probes: 0, moves: 0.5,
+    startupProbes: false,
   },
   small: {
     members: 4, remotes: 2, guests: 2, bundles: 2, replicas: 3, primitives: 30,
     groups: 3, groupSize: 3, clones: 3, failures: 4, stopped: 2, probes: 1, moves: 1,
+    startupProbes: true,
   },
 };
 
+// About startupProbes: the history holds probe results only where `probes` puts them, so with
+// startup probes on, the scheduler would want a probe for every resource on every node lacking
+// one (about a million for the big preset, which keeps crm_verify busy for hours). The large
+// presets therefore set enable-startup-probes=false; crm_mon does not schedule and is unaffected.
 const DEFAULTS = {
   ...PRESETS.big,
   seed: 1,
@@ -189,6 +196,7 @@ export function generateCib(options = {}) {
     o[k] = Math.max(0, Math.floor(Number(o[k]) || 0));
   }
   o.moves = Math.max(0, Number(o.moves) || 0);
+  o.startupProbes = !(o.startupProbes === false || o.startupProbes === 'false');
   if (o.members < 1) throw new Error('at least one member node is needed');
   if (o.replicas > 254) throw new Error('at most 254 replicas per bundle');
   const rng = makeRng(o.seed);
@@ -756,6 +764,7 @@ export function generateCib(options = {}) {
     ['have-watchdog', 'false'], ['dc-version', DC_VERSION], ['cluster-infrastructure', 'corosync'],
     ['cluster-name', o.clusterName], ['stonith-enabled', 'true'], ['no-quorum-policy', 'stop'],
     ['last-lrm-refresh', String(now - 86400 * 3)],
+    ...(o.startupProbes ? [] : [['enable-startup-probes', 'false']]),
   ]) out.push(`        <nvpair id="cib-bootstrap-options-${k}" name="${k}" value="${esc(v)}"/>`);
   out.push('      </cluster_property_set>');
   out.push('    </crm_config>');
@@ -855,6 +864,7 @@ const USAGE = `Usage: node test/gen/gen-cib.mjs [options] > cib.xml
   --members N  --remotes N  --guests N  --bundles N  --replicas N  --primitives N
   --groups N   --group-size N  --clones N  --failures N  --stopped N  --probes N
   --moves X    earlier nodes per resource (stop history), may be fractional
+  --startup-probes true|false   false writes enable-startup-probes=false (big and tui presets)
   --seed N     --now EPOCH  --cluster-name NAME  --out FILE`;
 
 function parseArgs(argv) {
@@ -868,8 +878,14 @@ function parseArgs(argv) {
     const value = m[2] ?? argv[++i];
     if (value === undefined) throw new Error(`--${m[1]} needs a value`);
     const known = ['preset', 'members', 'remotes', 'guests', 'bundles', 'replicas', 'primitives', 'groups',
-      'groupSize', 'clones', 'failures', 'stopped', 'probes', 'moves', 'seed', 'now', 'clusterName', 'out'];
+      'groupSize', 'clones', 'failures', 'stopped', 'probes', 'moves', 'startupProbes', 'seed', 'now',
+      'clusterName', 'out'];
     if (!known.includes(key)) throw new Error(`unknown option --${m[1]}`);
+    if (key === 'startupProbes') {
+      if (value !== 'true' && value !== 'false') throw new Error('--startup-probes needs true or false');
+      opts[key] = value === 'true';
+      continue;
+    }
     opts[key] = ['preset', 'clusterName', 'out'].includes(key) ? value : Number(value);
     if (typeof opts[key] === 'number' && !Number.isFinite(opts[key])) throw new Error(`--${m[1]} needs a number`);
   }

@@ -13,6 +13,7 @@ const run = promisify(execFile);
 const small: GenCibOptions = {
   members: 4, remotes: 2, guests: 2, bundles: 2, replicas: 3, primitives: 30,
   groups: 3, groupSize: 3, clones: 5, failures: 4, stopped: 2, probes: 1, moves: 1, seed: 7,
+  startupProbes: true,
 };
 
 // More replicas than members: replicas-per-host > 1 makes the bundle's inner clone unique.
@@ -61,6 +62,8 @@ describe('generateCib', () => {
     expect(generateCib({ ...small, seed: 8 })).not.toBe(xml);
     expect(xml.startsWith('<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.9"')).toBe(true);
     expect(xml).toMatch(/ have-quorum="1" dc-uuid="\d+">/);
+    expect(xml).not.toContain('enable-startup-probes');
+    expect(generateCib(crowded)).toContain('name="enable-startup-probes" value="false"');
   });
 
   it.each(['small', 'crowded'])('passes crm_verify without errors or warnings (%s)', async (name) => {
