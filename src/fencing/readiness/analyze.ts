@@ -365,7 +365,7 @@ export function analyzeFencing(inp: FenceInputs): FenceReport {
 
     // Devices able to fence this node: the fencer's answer plus the configuration.
     const found = new Map<string, FenceNodeDevice>();
-    const add = (id: string, source: 'fencer' | 'config'): void => {
+    const add = (id: string, source: FenceNodeDevice['source'][number]): void => {
       const e = found.get(id) ?? { id, source: [], working: null };
       if (!e.source.includes(source)) e.source.push(source);
       found.set(id, e);
@@ -387,6 +387,15 @@ export function analyzeFencing(inp: FenceInputs): FenceReport {
         p('warning', 'fencer-disagrees', `the fencer on ${inp.checkedFrom} does not offer ${d.id} for ${n.name} although its configuration covers it`, d.id);
       }
     }
+    // Devices whose targets only their agent knows: counted when the fencer could not be asked
+    // (or when a topology level names them), but not verifiable here.
+    const attrs = nodeAttrs(n.name);
+    const matching = cib.fencingTopology.filter((l) => levelMatches(l, n.name, attrs));
+    const levelIds = new Set(matching.flatMap((l) => l.devices));
+    for (const d of devices) {
+      if (d.targets !== null || found.has(d.id)) continue;
+      if (levelIds.has(d.id) || !Array.isArray(fl) || self) add(d.id, 'agent');
+    }
     for (const e of found.values()) {
       const d = byId.get(e.id);
       if (!d) continue;
@@ -399,9 +408,7 @@ export function analyzeFencing(inp: FenceInputs): FenceReport {
     const devs = [...found.values()];
 
     // Topology levels for this node.
-    const attrs = nodeAttrs(n.name);
-    const levels: FenceLevelReport[] = cib.fencingTopology
-      .filter((l) => levelMatches(l, n.name, attrs))
+    const levels: FenceLevelReport[] = [...matching]
       .sort((a, b) => (a.index ?? 0) - (b.index ?? 0))
       .map((l) => {
         let usable = l.devices.length > 0;
@@ -412,7 +419,7 @@ export function analyzeFencing(inp: FenceInputs): FenceReport {
             p('failure', 'level-missing-device', `fencing level ${l.index ?? '?'} for ${levelTargetText(l)} names ${id}, which is not configured`, id);
           } else if (!e) {
             usable = false;
-            p('warning', 'level-device-cannot-fence', `fencing level ${l.index ?? '?'} uses ${id}, which cannot fence ${n.name}`, id);
+            p('warning', 'level-device-cannot-fence', `fencing level ${l.index ?? '?'} for ${levelTargetText(l)} uses ${id}, which cannot fence ${n.name}`, id);
           } else if (e.working === false) {
             usable = false;
           }
@@ -421,6 +428,9 @@ export function analyzeFencing(inp: FenceInputs): FenceReport {
       });
 
     const working = devs.filter((d) => d.working !== false);
+    if (devs.length && devs.every((d) => d.source.length === 1 && d.source[0] === 'agent')) {
+      p('info', 'unverified-targets', `${devs.map((d) => d.id).join(', ')}: the agent decides at fencing time whether it can fence ${n.name}; not verified from here`);
+    }
     let ok = levels.length ? levels.some((l) => l.usable) : working.length > 0;
     if (!devs.length) {
       if (watchdog && n.type === 'member') p('warning', 'watchdog-only', `no device can fence ${n.name}: it relies on watchdog self-fencing`);

@@ -64,8 +64,8 @@ export function toFenceNodeRows(r: FenceReport): FenceNodeRow[] {
 
 export function toFenceDeviceRows(r: FenceReport): FenceDeviceRow[] {
   return r.devices.map((d) => {
-    const bmc = !d.ipmi ? '-' : d.ipmi.ok === null ? `skipped (${d.ipmi.skipped})` : d.ipmi.ok ? `power ${d.ipmi.power} (${d.ipmi.durationMs} ms)` : `${d.ipmi.code}: ${d.ipmi.error}`;
-    const status = d.statusCheck.ok === null ? `skipped${d.statusCheck.detail ? ` (${d.statusCheck.detail})` : ''}` : d.statusCheck.ok ? `ok (${d.statusCheck.method})` : `FAILED: ${d.statusCheck.detail ?? ''}`;
+    const bmc = !d.ipmi ? '-' : d.ipmi.ok === null ? `skipped (${d.ipmi.skipped})` : d.ipmi.ok ? `power ${d.ipmi.power} (${d.ipmi.durationMs} ms)` : `${d.ipmi.code ?? 'error'} (see warnings)`;
+    const status = d.statusCheck.ok === null ? `skipped${d.statusCheck.detail ? ` (${d.statusCheck.detail})` : ''}` : d.statusCheck.ok ? `ok (${d.statusCheck.method})` : 'FAILED (see warnings)';
     return {
       id: d.id,
       agent: d.agent,

@@ -20,8 +20,12 @@ export interface FenceFinding {
 /** A device as one node sees it: can it fence this node, and does it work. */
 export interface FenceNodeDevice {
   id: string;
-  /** Who says this device can fence the node: the fencer's own answer, the configuration, or both. */
-  source: Array<'fencer' | 'config'>;
+  /**
+   * Who says this device can fence the node: the fencer's own answer, the configuration, or
+   * "agent" for a device whose targets only its agent knows (pcmk_host_check=dynamic-list),
+   * which the fencer could not be asked about (CIB file, or the node the check runs on).
+   */
+  source: Array<'fencer' | 'config' | 'agent'>;
   /** false when a check of the device failed (agent status, BMC), null when nothing was checked. */
   working: boolean | null;
 }
