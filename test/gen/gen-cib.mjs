@@ -422,10 +422,13 @@ export function generateCib(options = {}) {
 
   // Place primitives; pairs next to each other sometimes get colocation + order constraints.
   let prevNode = null;
+  /** where each primitive runs now (or last ran, if disabled) */
+  const placedOn = new Map();
   prims.forEach((p, idx) => {
     const pairWithPrev = idx % 2 === 1 && rng.chance(0.1) && !stoppedSet.has(p.id)
       && !stoppedSet.has(prims[idx - 1].id) && prevNode;
     const node = pairWithPrev ? prevNode : rng.pick(runnable);
+    placedOn.set(p.id, node);
     if (stoppedSet.has(p.id)) {
       stoppedOn(node, p);
     } else {
@@ -446,13 +449,13 @@ export function generateCib(options = {}) {
 
   // Command-line constraints: moves (cli-prefer), bans (cli-ban), one expired lifetime rule.
   const movable = prims.filter((p) => !stoppedSet.has(p.id));
-  const placedOn = new Map();
-  for (const n of byName.values()) for (const id of n.rscs.keys()) placedOn.set(id, n);
   const nPrefer = Math.max(1, Math.round(movable.length * 0.01));
+  const preferred = new Set();
   for (let k = 0; k < nPrefer && movable.length; k++) {
     const p = movable[(k * 97 + 13) % movable.length];
+    if (preferred.has(p.id)) continue;
+    preferred.add(p.id);
     const node = placedOn.get(p.id);
-    if (!node) continue;
     if (k === 0) {
       // A move made with --lifetime whose lifetime has run out: the rule no longer applies.
       constraints.push([
@@ -468,8 +471,6 @@ export function generateCib(options = {}) {
     }
   }
   const nBan = Math.max(1, Math.round(movable.length * 0.01));
-  const preferred = new Set(constraints.filter((c) => c.includes('id="cli-prefer-'))
-    .map((c) => /rsc="([^"]+)"/.exec(c)[1]));
   for (let k = 0, attempt = 0; k < nBan && attempt < movable.length; attempt++) {
     const p = movable[(41 + attempt * 89) % movable.length];
     if (preferred.has(p.id)) continue;
