@@ -6,9 +6,10 @@
  * chassis power state with our IPMI client. Everything runs in parallel, each with a timeout.
  * Nothing is fenced, powered or changed.
  */
-import { collectSnapshot } from '../../agent/collect.js';
+import { collectCrmMon } from '../../agent/collect.js';
 import { parseCib, readStonithSecret, type CibResult, type CibStonithDevice } from '../../agent/parse/cib.js';
 import { ToolError, type ToolRunner } from '../../agent/run-tool.js';
+import { buildSnapshot, hasClusterState, type RawOutputs, type ToolResult } from '../../agent/snapshot.js';
 import type { ClusterSnapshot } from '../../model/snapshot.js';
 import { IpmiError, withIpmi } from '../ipmi/index.js';
 import { analyzeFencing, fenceNodes } from './analyze.js';
@@ -107,7 +108,7 @@ async function stonithAdmin(runner: ToolRunner, args: string[], timeoutMs: numbe
 async function statusCheck(
   runner: ToolRunner,
   d: CibStonithDevice,
-  registered: boolean,
+  registered: () => Promise<boolean>,
   secrets: Record<string, string>,
   timeoutMs: number,
 ): Promise<FenceStatusCheck> {
@@ -120,7 +121,7 @@ async function statusCheck(
     // The fencer's --query is the fallback for agents we do not run ourselves. It checks little:
     // Pacemaker 2.1's fencer answers OK without running anything for a device that is not active
     // on this node.
-    if (!registered) return { ok: null, method: 'skipped', detail: `${d.agent} is not run directly and not registered with the local fencer`, durationMs: 0 };
+    if (!(await registered())) return { ok: null, method: 'skipped', detail: `${d.agent} is not run directly and not registered with the local fencer`, durationMs: 0 };
     try {
       const a = await stonithAdmin(runner, ['--query', d.id], timeoutMs);
       const ok = a.status.code === 0;
@@ -188,7 +189,24 @@ function localNodeName(snapshot: ClusterSnapshot | null): string | null {
   return m?.name ?? null;
 }
 
-/** The whole readiness check. Never throws for a tool failure; an unreadable CIB is thrown. */
+async function attempt(runner: ToolRunner, tool: string, args: string[], opts: { timeoutMs: number; env?: Record<string, string>; okExitCodes?: number[] }): Promise<ToolResult> {
+  try {
+    const o = await runner.run(tool, args, opts);
+    return { ok: true, tool, stdout: o.stdout, stderr: o.stderr, exitCode: o.exitCode, durationMs: o.durationMs };
+  } catch (e) {
+    if (e instanceof ToolError) return { ok: false, tool, error: e, stdout: e.stdout, durationMs: e.durationMs };
+    throw e;
+  }
+}
+
+/**
+ * The whole readiness check. Never throws for a tool failure; an unreadable CIB is thrown.
+ *
+ * Critical path: `cibadmin --query` (the device list and credentials), then the fencer's lists and
+ * every device check start at once, while crm_mon (the rest of the snapshot) runs alongside. Only
+ * the tools the report needs are run: crm_mon, cibadmin, corosync-quorumtool (quorum flags and
+ * this host's name), stonith_admin, the fence agents.
+ */
 export async function runFenceCheck(opts: FenceCheckOptions): Promise<FenceReport> {
   const started = performance.now();
   const now = opts.now ?? (() => new Date());
@@ -197,12 +215,17 @@ export async function runFenceCheck(opts: FenceCheckOptions): Promise<FenceRepor
   const env: Record<string, string> = opts.cibFile ? { CIB_file: opts.cibFile } : {};
   const toolMs = opts.toolTimeoutMs ?? 4000;
   const ipmiMs = opts.ipmiTimeoutMs ?? 2400;
+  const snapMs = opts.snapshotTimeoutMs ?? 8000;
 
-  const snapshotP = settle(collectSnapshot({ runner, cibFile: opts.cibFile, timeoutMs: opts.snapshotTimeoutMs ?? 8000, now, source: opts.node }));
+  const cibP = runner.run('cibadmin', ['--query', '--scope', 'configuration'], { timeoutMs: snapMs, env });
+  const crmMonP = collectCrmMon(runner, env, snapMs);
+  // corosync-quorumtool -s exits 2 when the partition has no quorum; that output is still valid.
+  const quorumP = live ? attempt(runner, 'corosync-quorumtool', ['-s'], { timeoutMs: snapMs, okExitCodes: [2] }) : null;
   const registeredP = live ? settle(stonithAdmin(runner, ['--list-registered'], toolMs)) : null;
-  const nodeNameP = live && !opts.node ? settle(runner.run('crm_node', ['--name'], { timeoutMs: toolMs })) : null;
+  // Keep these from being reported as unhandled while the CIB is awaited.
+  void crmMonP.catch(() => undefined);
 
-  const cibOut = await runner.run('cibadmin', ['--query', '--scope', 'configuration'], { timeoutMs: opts.snapshotTimeoutMs ?? 8000, env });
+  const cibOut = await cibP;
   const xml = cibOut.stdout;
   const cib = parseCib(xml, { now: now() });
   const secrets = readSecrets(xml, cib);
@@ -218,20 +241,18 @@ export async function runFenceCheck(opts: FenceCheckOptions): Promise<FenceRepor
       )
     : Promise.resolve([] as Array<readonly [string, string[] | { error: string }]>);
 
-  const registeredR = registeredP ? await registeredP : null;
-  const registered = registeredR?.value ? registeredR.value.items : null;
-
   // Only the devices that may fence the nodes asked about (all of them without `only`).
   const relevant = cib.stonithDevices.filter((d) => {
     if (!opts.only) return true;
     const names = [...(d.hostList ?? []), ...Object.keys(d.hostMap ?? {})];
     return !names.length || names.some((x) => opts.only!.includes(x));
   });
+  const registeredNames = async (): Promise<string[] | null> => (registeredP ? ((await registeredP).value?.items ?? null) : null);
   const checksP = live
     ? Promise.all(
         relevant.map(async (d) => {
           const [st, ipmi] = await Promise.all([
-            statusCheck(runner, d, registered?.includes(d.id) ?? false, secrets[d.id] ?? {}, toolMs),
+            statusCheck(runner, d, async () => (await registeredNames())?.includes(d.id) ?? false, secrets[d.id] ?? {}, toolMs),
             ipmiCheck(d, secrets[d.id] ?? {}, ipmiMs),
           ]);
           return { id: d.id, st, ipmi };
@@ -239,17 +260,23 @@ export async function runFenceCheck(opts: FenceCheckOptions): Promise<FenceRepor
       )
     : Promise.resolve([]);
 
-  const [lists, checks, snap, nodeName] = await Promise.all([listsP, checksP, snapshotP, nodeNameP ?? Promise.resolve(null)]);
-  const snapshot = snap.value ?? null;
-  const checkedFrom = opts.node ?? localNodeName(snapshot) ?? (nodeName?.value?.stdout.trim() || null);
+  const [lists, checks, crmMon, quorum, registeredR] = await Promise.all([listsP, checksP, crmMonP, quorumP ?? Promise.resolve(undefined), registeredP ?? Promise.resolve(null)]);
+  const raw: RawOutputs = { crmMon, cib: { ok: true, tool: 'cibadmin', stdout: xml, stderr: '', exitCode: 0, durationMs: cibOut.durationMs } };
+  if (quorum) raw.quorumtool = quorum;
+  const snapshot = buildSnapshot(raw, { now: now(), source: opts.node ?? runner.where });
+  let checkedFrom = opts.node ?? localNodeName(snapshot);
+  if (!checkedFrom && live) {
+    const r = await settle(runner.run('crm_node', ['--name'], { timeoutMs: toolMs }));
+    checkedFrom = r.value?.stdout.trim() || null;
+  }
 
   const report = analyzeFencing({
     cib,
-    snapshot,
+    snapshot: hasClusterState(snapshot) ? snapshot : null,
     mode: live ? 'live' : 'cib-file',
     checkedFrom,
     fencerLists: Object.fromEntries(lists),
-    registered,
+    registered: registeredR?.value ? registeredR.value.items : null,
     statusChecks: Object.fromEntries(checks.map((c) => [c.id, c.st])),
     ipmi: Object.fromEntries(checks.filter((c) => c.ipmi !== null).map((c) => [c.id, c.ipmi!])),
     takenAt: now().toISOString(),
@@ -259,8 +286,8 @@ export async function runFenceCheck(opts: FenceCheckOptions): Promise<FenceRepor
   if (live && registeredR?.error) {
     report.cluster.findings.push({ severity: 'warning', code: 'fencer-unreachable', message: `stonith_admin --list-registered failed: ${toolFailureText(registeredR.error)}` });
   }
-  if (snap.error) {
-    report.cluster.findings.push({ severity: 'warning', code: 'snapshot-failed', message: `the cluster status could not be read: ${toolFailureText(snap.error)}` });
+  if (!crmMon.ok) {
+    report.cluster.findings.push({ severity: 'warning', code: 'status-unavailable', message: `the cluster status could not be read: ${crmMon.error ? toolFailureText(crmMon.error) : crmMon.skipped}` });
   }
   report.durationMs = Math.round(performance.now() - started);
   return scrubSecrets(report, secretValues);
