@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import '../dist/agent/bin.js';
+import '../dist/bin/pcmk-agent.js';

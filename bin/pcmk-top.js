@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import '../dist/commands/top-bin.js';
+import '../dist/bin/pcmk-top.js';

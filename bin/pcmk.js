@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import '../dist/commands/bin.js';
+import '../dist/bin/pcmk.js';

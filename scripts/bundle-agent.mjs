@@ -3,7 +3,7 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['src/agent/bin.ts'],
+  entryPoints: ['src/bin/pcmk-agent.ts'],
   outfile: 'dist/pcmk-agent.cjs',
   bundle: true,
   platform: 'node',

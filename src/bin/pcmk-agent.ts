@@ -1,8 +1,11 @@
-import { handleAction } from './actions/index.js';
-import { main } from './main.js';
+/** Composition root of `pcmk-agent` (also the entry of the single-file bundle). */
+import { handleAction } from '../agent/actions/index.js';
+import { main } from '../agent/main.js';
+import { fenceCheckHandler } from '../fencing/readiness/index.js';
 
 main(process.argv.slice(2), ({ runner, cibFile }) => ({
   action: (req) => handleAction(req, { runner, cibFile }),
+  fenceCheck: fenceCheckHandler({ runner, cibFile }),
 })).then(
   (code) => {
     process.exitCode = code;

@@ -1,0 +1,56 @@
+/**
+ * The import arrows stay one-way: model <- agent <- transport, aggregate, fencing <- commands, tui
+ * <- bin. A layer never imports one above it, so the agent bundle stays free of UI and SSH code.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const src = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src');
+
+const ALLOWED: Record<string, string[]> = {
+  model: [],
+  agent: ['model'],
+  fencing: ['model', 'agent'],
+  transport: ['model', 'agent'],
+  aggregate: ['model'],
+  tui: ['model', 'aggregate'],
+  commands: ['model', 'agent', 'fencing', 'transport', 'aggregate', 'tui'],
+  bin: ['model', 'agent', 'fencing', 'transport', 'aggregate', 'tui', 'commands'],
+};
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = path.join(dir, f);
+    return statSync(p).isDirectory() ? files(p) : /\.(ts|tsx)$/.test(f) ? [p] : [];
+  });
+}
+
+describe('architecture', () => {
+  const all = files(src);
+
+  it('has only the known top-level folders', () => {
+    const tops = new Set(all.map((f) => path.relative(src, f).split(path.sep)[0]!));
+    for (const t of tops) expect(Object.keys(ALLOWED), `src/${t}`).toContain(t);
+  });
+
+  it('imports only downwards', () => {
+    const bad: string[] = [];
+    for (const f of all) {
+      const layer = path.relative(src, f).split(path.sep)[0]!;
+      const text = readFileSync(f, 'utf8');
+      for (const m of text.matchAll(/(?:from\s+|import\s*\(\s*)'(\.{1,2}\/[^']+)'/g)) {
+        const target = path.relative(src, path.resolve(path.dirname(f), m[1]!)).split(path.sep)[0]!;
+        if (target !== layer && !ALLOWED[layer]!.includes(target)) bad.push(`${path.relative(src, f)} imports ${m[1]}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('keeps ink, react and ssh2 out of the agent', () => {
+    const agentFiles = all.filter((f) => /^(agent|model)\//.test(path.relative(src, f)));
+    const heavy = agentFiles.filter((f) => /from '(ink|react|ssh2|conf)'/.test(readFileSync(f, 'utf8')));
+    expect(heavy).toEqual([]);
+  });
+});
