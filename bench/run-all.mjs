@@ -10,7 +10,7 @@ const benches = [
   ['cli: pcmk status local and over SSH vs crm / pcs / crm_mon', 'bench/cli.mjs'],
   ['tui: first screen, change-to-screen latency, frame time, RSS', 'bench/tui.mjs'],
   ['fencing: readiness check time', 'bench/fence.mjs'],
-  ['ipmi: power status round trip vs ipmitool', 'scripts/bench-ipmi.mjs'],
+  ['ipmi: power status round trip vs ipmitool', 'bench/ipmi.mjs'],
 ];
 const only = process.argv.slice(2);
 let failed = 0;

@@ -3,7 +3,7 @@
  * IPMI power status round trip: our client vs `ipmitool -I lanplus -C 3 ... chassis power status`
  * on the same ipmi_sim BMC (started here on a loopback address, stopped at the end).
  *
- *   npm run build && node scripts/bench-ipmi.mjs [iterations=30]
+ *   npm run build && node bench/ipmi.mjs [iterations=30]
  *
  * Prints medians and p90 for: our client with a new session per status (what ipmitool does per
  * invocation), our client inside one open session, and ipmitool; plus the ratio.
@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const iterations = Number(process.argv[2] ?? 30);
 if (!Number.isInteger(iterations) || iterations < 1) {
-  console.error('usage: node scripts/bench-ipmi.mjs [iterations]');
+  console.error('usage: node bench/ipmi.mjs [iterations]');
   process.exit(2);
 }
 
