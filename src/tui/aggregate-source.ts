@@ -14,7 +14,12 @@ export function toTuiView(hosts: readonly AggregateHost[], merged: MergedView, c
   const tuiHosts: HostStatus[] = hosts.map((h) => ({
     name: h.name,
     state: h.state,
-    snapshotAt: h.snapshotAt,
+    // A live host's data is as fresh as its last sign of life (a watch only pushes changes; the
+    // heartbeat confirms nothing changed), so the header shows that age, not the last change's.
+    snapshotAt:
+      h.state === 'live' && h.snapshotAt !== null && h.snapshotAgeMs !== null && h.lastSeenAgeMs !== null
+        ? h.snapshotAt + h.snapshotAgeMs - h.lastSeenAgeMs
+        : h.snapshotAt,
     lastError: h.lastError?.message ?? null,
     mode: h.mode,
   }));
