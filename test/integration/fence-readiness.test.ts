@@ -116,6 +116,14 @@ describe('fencing readiness on the healthy sandbox', () => {
     expect(onNode('cluster-1', ['crm_node', '--list'])).toMatch(/cluster-3 member/);
   });
 
+  it('pcmk fence --dry-run --json gives the plan and fences nothing', async () => {
+    const a = pcmkArgs('fence', 'remote-1', '--off', '--dry-run', '--json');
+    const t = io();
+    expect(await fenceCommand(a.p, t.w, a.open)).toBe(0);
+    const j = JSON.parse(t.out.join('\n'));
+    expect(j).toMatchObject({ node: 'remote-1', action: 'off', done: false, plan: { devices: ['fence-remote-1'], argv: ['stonith_admin', '--fence', 'remote-1', '--timeout', '120'] } });
+  });
+
   it('pcmk fence with an unknown node suggests names (80); a guest is refused', async () => {
     const a = pcmkArgs('fence', 'clustr-3', '--yes');
     const t = io();

@@ -44,15 +44,9 @@ describe('parseStonithAdmin (stonith_admin 2.1.5 --output-as=xml)', () => {
     expect(a.items.slice(0, 3)).toEqual(['NOTICE', 'List', 'option']);
   });
 
-  it('fence history events', () => {
-    const xml = `<pacemaker-result api-version="2.25" request="stonith_admin --output-as=xml --history cluster-3 --verbose">
-  <list name="fencing history" count="1">
-    <fence_event action="reboot" target="cluster-3" client="stonith_admin.4242" origin="cluster-1" status="success" delegate="cluster-2" completed="2026-11-23 21:30:01 +00:00"/>
-  </list>
-  <status code="0" message="OK"/>
-</pacemaker-result>`;
-    expect(parseStonithAdmin(xml).events).toEqual([
-      { target: 'cluster-3', action: 'reboot', status: 'success', delegate: 'cluster-2', client: 'stonith_admin.4242', origin: 'cluster-1', completed: '2026-11-23 21:30:01 +00:00', exitReason: null },
+  it('fence history events (after pcmk fence cluster-3 on the sandbox)', () => {
+    expect(parseStonithAdmin(read('fencing/history-cluster-3.cluster-1.xml')).events).toEqual([
+      { target: 'cluster-3', action: 'reboot', status: 'success', delegate: 'cluster-2', client: 'stonith_admin.14448', origin: 'cluster-1', completed: '2026-11-23 21:28:10Z', exitReason: null },
     ]);
   });
 

@@ -23,6 +23,8 @@ import {
   type FenceStatusCheck,
 } from '../../src/fencing/readiness/index.js';
 import type { ClusterSnapshot } from '../../src/model/snapshot.js';
+import { renderFenceReport } from '../../src/commands/fence-check.js';
+import { plain } from '../../src/commands/render.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.resolve(here, '../fixtures');
@@ -149,6 +151,20 @@ describe('analyzeFencing on the healthy sandbox', () => {
     expect(rows.find((x) => x.node === 'guest-1')?.fencedBy).toBe('container guest-1-vm on host cluster-2');
     const dev = toFenceDeviceRows(r).find((x) => x.id === 'fence-cluster-1');
     expect(dev).toMatchObject({ targets: 'cluster-1', registered: 'no', password: 'set', bmc: 'power on (20 ms)', ok: true });
+  });
+});
+
+describe('renderFenceReport (pcmk fence-test)', () => {
+  it('a node table, a device table, the cluster findings and a verdict', () => {
+    const cibXml = SANDBOX_CIB.replace('name="pcmk_host_list" value="cluster-3"', 'name="pcmk_host_list" value="cluster-4"');
+    const r = analyzeFencing(sandboxInputs({ cibXml, fencerLists: { ...sandboxInputs().fencerLists, 'cluster-3': [] } }));
+    const lines = renderFenceReport(r, plain);
+    expect(lines[0]).toBe('Fencing readiness (checked from cluster-1, 1234 ms)');
+    expect(lines[1]).toMatch(/^ {2}NODE +TYPE +CAN BE FENCED BY +CHECKS +PROBLEMS$/);
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}cluster-3 +member +- +- +✗ no device can fence cluster-3$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}fence-cluster-3 +fence_ipmilan +cluster-4 +\S+ +yes +ok \(agent monitor\) +power on \(20 ms\) +set +! fence-cluster-3 lists cluster-4, which is not a node of this cluster$/));
+    expect(lines).toContain('  i stonith-timeout=60s: a fencing action that takes longer counts as failed (devices may override it with pcmk_reboot_timeout)');
+    expect(lines.at(-1)).toBe('NOT READY: cluster-3 cannot be fenced');
   });
 });
 
