@@ -112,7 +112,7 @@ function opDigest(params, intervalMs, timeoutMs) {
 
 /** An address in 127.0.0.0/8: 127.<a>.<b>.<c> built from a block number and an index. */
 function loopback(block, index) {
-  return `127.${block}.${(index >> 8) & 255}.${(index & 255) || 0}`;
+  return `127.${block}.${(index >> 8) & 255}.${index & 255}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -225,7 +225,6 @@ export function generateCib(options = {}) {
     n.host = members[(i * 7 + 3) % members.length];
     guests.push(n);
   }
-  const byName = new Map([...members, ...remotes, ...guests].map((n) => [n.name, n]));
   const dc = members[rng.int(0, members.length - 1)];
 
   // Nodes that run ordinary resources: mostly members, some remote and guest nodes.
@@ -324,7 +323,7 @@ export function generateCib(options = {}) {
   const fencingLevels = [];
   /** resources that receive extra probes on members (ordinary resources only) */
   const probeable = [];
-  /** [node, rsc, monitorOp] candidates for injected failures */
+  /** [node, rsc] candidates for injected failures */
   const failCandidates = [];
 
   // Fencing: one IPMI device per member, kept off the node it fences.
