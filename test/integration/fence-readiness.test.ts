@@ -5,15 +5,17 @@
  * list, stonith-enabled=false), and each fault must be reported for the right node with the right
  * reason. Every test restores what it broke, even when it fails. Nothing is fenced here.
  */
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/commands/args.js';
 import { fenceCommand, fenceTestCommand } from '../../src/commands/fence-check.js';
 import { plain } from '../../src/commands/render.js';
 import { resolveTarget, Session } from '../../src/commands/session.js';
 import { runFenceCheck, type FenceReport } from '../../src/fencing/readiness/index.js';
-import { locate, nodeRunner, onNode, sandboxScript, state, waitFor } from './sandbox-env.js';
+import { knownHosts, locate, nodeRunner, onNode, root, sandboxScript, sshConfig, state, waitFor } from './sandbox-env.js';
 
 const runner = nodeRunner('cluster-1');
 const PASSWORD = readFileSync(path.join(state, 'ipmi_password'), 'utf8').trim();
@@ -133,6 +135,37 @@ describe('fencing readiness on the healthy sandbox', () => {
     const tg = io();
     expect(await fenceCommand(g.p, tg.w, g.open)).toBe(1);
     expect(tg.err[0]).toMatch(/^pcmk: guest-1 is a guest node: the cluster fences it by recovering its container guest-1-vm on host cluster-\d/);
+  });
+});
+
+describe('fencing readiness over SSH (the real CLI; the agent on cluster-1 runs the check)', () => {
+  const home = mkdtempSync(path.join(tmpdir(), 'pcmk-fence-'));
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+  const env = { ...process.env, HOME: home, XDG_STATE_HOME: path.join(home, 'state'), PCMK_CONFIG_DIR: path.join(home, 'config'), NO_COLOR: '1' };
+  const pcmk = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
+    new Promise((resolve) => {
+      const child = execFile(process.execPath, [path.join(root, 'bin/pcmk.js'), '--host', 'cluster-1', '-F', sshConfig, '--known-hosts', knownHosts, ...args], { env, timeout: 120_000, encoding: 'utf8' }, (e, stdout, stderr) => {
+        const c = (e as { code?: unknown } | null)?.code;
+        resolve({ code: e ? (typeof c === 'number' ? c : -1) : 0, stdout, stderr });
+      });
+      child.stdin?.end();
+    });
+
+  it('pcmk fence-test --json: the same verdict, and no credential crosses the wire', async () => {
+    const r = await pcmk(['fence-test', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const rep = JSON.parse(r.stdout) as FenceReport;
+    expect(rep.checkedFrom).toBe('cluster-1');
+    expect(rep.nodes.filter((n) => n.type !== 'guest').every((n) => n.fencable && n.devices[0]?.working === true)).toBe(true);
+    expect(rep.devices.map((d) => d.ipmi && 'power' in d.ipmi ? d.ipmi.power : null)).toEqual(['on', 'on', 'on', 'on']);
+    expect(r.stdout).not.toContain(PASSWORD);
+  });
+
+  it('pcmk fence cluster-2 without --yes shows the plan from the agent (66)', async () => {
+    const r = await pcmk(['fence', 'cluster-2']);
+    expect(r.code).toBe(66);
+    expect(r.stderr).toContain('reboot cluster-2 with fence-cluster-2 (fence_ipmilan, BMC 198.51.100.112: power on, status ok)');
   });
 });
 
