@@ -1,0 +1,75 @@
+// CLI benchmark: `pcmk status` on a member (--local) and over SSH to the three members, against
+// `crm status`, `pcs status` and raw crm_mon on the same member, and one `ssh cluster-1 crm_mon -1`
+// round trip; ratios against the targets. Prints figures; asserts nothing.
+//
+// The commands run interleaved (one of each per round, N rounds after one warm-up round), so a
+// change of machine load during the run hits every command alike; the load average is recorded.
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ensureSandbox, fmt, knownHosts, median, onNode, printTable, root, sshConfig, timeCommand } from './lib.mjs';
+
+const N = Number(process.env.BENCH_N ?? 7);
+const pcmk = path.join(root, 'bin/pcmk.js');
+const members = ['cluster-1', 'cluster-2', 'cluster-3'];
+
+ensureSandbox();
+const node = onNode('cluster-1');
+const runs = [
+  ['pcmk status --local (in cluster-1)', [...node, 'node', pcmk, 'status', '--local', '--no-color']],
+  ['crm status (in cluster-1)', [...node, 'crm', 'status']],
+  ['pcs status (in cluster-1)', [...node, 'pcs', 'status']],
+  ['crm_mon -1 --output-as=xml (in cluster-1)', [...node, 'crm_mon', '-1', '--output-as=xml']],
+  ['pcmk status over SSH, 3 hosts', ['node', pcmk, 'status', '--no-color', '--host', members.join(','), '-F', sshConfig, '--known-hosts', knownHosts]],
+  ['ssh cluster-1 crm_mon -1 (one round trip)', ['ssh', '-F', sshConfig, 'cluster-1', 'crm_mon', '-1']],
+  // Where the time goes: the same command on one host, and the CLI's start-up with no cluster work.
+  ['pcmk status over SSH, 1 host', ['node', pcmk, 'status', '--no-color', '--host', 'cluster-1', '-F', sshConfig, '--known-hosts', knownHosts]],
+  ['pcmk help (start-up and imports only)', ['node', pcmk, 'help']],
+  ['node -e 0', ['node', '-e', '0']],
+  ['nsenter into cluster-1 alone (true)', [...node, 'true']],
+];
+
+function once(argv) {
+  const t = performance.now();
+  const r = spawnSync(argv[0], argv.slice(1), { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30, timeout: 120_000 });
+  const took = performance.now() - t;
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status ?? r.signal}: ${String(r.stderr).slice(0, 300)}`);
+  return took;
+}
+
+for (const [, argv] of runs) timeCommand(argv, { n: 0 }); // warm-up round
+const loadBefore = os.loadavg()[0];
+const times = Object.fromEntries(runs.map(([name]) => [name, []]));
+for (let i = 0; i < N; i++) for (const [name, argv] of runs) times[name].push(once(argv));
+const loadAfter = os.loadavg()[0];
+const ms = Object.fromEntries(runs.map(([name]) => [name, median(times[name])]));
+
+const local = ms['pcmk status --local (in cluster-1)'];
+const crm = ms['crm status (in cluster-1)'];
+const pcs = ms['pcs status (in cluster-1)'];
+const mon = ms['crm_mon -1 --output-as=xml (in cluster-1)'];
+const ssh3 = ms['pcmk status over SSH, 3 hosts'];
+const sshTrip = ms['ssh cluster-1 crm_mon -1 (one round trip)'];
+
+printTable(`Wall time (median of ${N} interleaved rounds after a warm-up round; load average ${loadBefore.toFixed(2)} -> ${loadAfter.toFixed(2)} on ${os.cpus().length} CPUs; "in cluster-1" runs go through nsenter, ${fmt(ms['nsenter into cluster-1 alone (true)'])} by itself)`, [
+  ['command', 'wall', 'vs crm_mon XML'],
+  ...Object.entries(ms).map(([k, v]) => [k, fmt(v), `${(v / mon).toFixed(2)}x`]),
+]);
+
+const targets = [
+  { what: 'pcs status / pcmk status --local', value: pcs / local, target: '>= 5x', ok: pcs / local >= 5 },
+  { what: 'crm status / pcmk status --local', value: crm / local, target: '>= 2.5x', ok: crm / local >= 2.5 },
+  { what: 'pcmk status over SSH (3 hosts) / one ssh crm_mon round trip', value: ssh3 / sshTrip, target: '<= 1.5x', ok: ssh3 / sshTrip <= 1.5 },
+];
+printTable('Targets', [['ratio', 'value', 'target', ''], ...targets.map((t) => [t.what, `${t.value.toFixed(2)}x`, t.target, t.ok ? 'met' : 'MISSED'])]);
+
+const results = {
+  n: N,
+  loadAverage: { before: loadBefore, after: loadAfter, cpus: os.cpus().length },
+  ms,
+  ratios: Object.fromEntries(targets.map((t) => [t.what, { value: t.value, target: t.target, met: t.ok }])),
+};
+writeFileSync(path.join(root, 'bench/last-cli.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log('\nsaved bench/last-cli.json');
+process.exit(0);
