@@ -114,8 +114,11 @@ export function renderResources(s: ClusterSnapshot, st: Style = plain, only?: st
       case 'clone': {
         rows.push([pad + r.id, r.promotable ? 'promotable clone' : r.unique ? 'unique clone' : 'clone', '', '', '']);
         const kids = byParent.get(r.id) ?? [];
+        // Stopped instances of an anonymous clone are interchangeable: one line says how many.
+        const idle = r.unique ? [] : kids.filter((i) => !i.active && !i.failed && i.role === 'Stopped');
+        for (const i of kids) if (!idle.includes(i)) inst(i, depth + 1);
+        if (idle.length) rows.push([`${'  '.repeat(depth + 1)}${idle[0]!.id}`, idle[0]!.agent, st.dim(`Stopped (${idle.length} instance${idle.length > 1 ? 's' : ''})`), '-', '']);
         // Clone of a group: instances have the group instance as parent.
-        for (const i of kids) inst(i, depth + 1);
         const groupKids = s.instances.filter((i) => i.parent && i.parent !== r.id && i.parent.startsWith(`${r.child?.id ?? '\u0000'}:`));
         for (const i of groupKids) inst(i, depth + 1);
         break;
@@ -170,7 +173,7 @@ export function renderStatus(s: ClusterSnapshot, st: Style = plain): string[] {
   const quorum = c.quorate ? st.green('partition with quorum') : c.quorate === false ? st.red('partition WITHOUT quorum') : st.yellow('quorum unknown');
   const stonith = c.options['stonith-enabled'];
   out.push(
-    `${st.bold(`Cluster ${c.name ?? '(unnamed)'}`)}  ${c.stack ?? ''}  DC ${c.dc ?? st.red('NONE')}  ${quorum}  Pacemaker ${c.pacemakerVersion ?? '?'}  stonith ${stonith === 'false' ? st.red('DISABLED') : stonith ?? '?'}${c.options['maintenance-mode'] === 'true' ? `  ${st.yellow('MAINTENANCE MODE')}` : ''}`,
+    `${st.bold(`Cluster ${c.name ?? '(unnamed)'}`)}  ${c.stack ?? ''}  DC ${c.dc ?? st.red('NONE')}  ${quorum}  Pacemaker ${c.pacemakerVersion ?? '?'}  stonith ${stonith === 'false' ? st.red('DISABLED') : stonith === 'true' ? 'enabled' : stonith ?? '?'}${c.options['maintenance-mode'] === 'true' ? `  ${st.yellow('MAINTENANCE MODE')}` : ''}`,
   );
   if (c.lastChange) out.push(st.dim(`last change ${c.lastChange}${c.lastChangeBy ? ` by ${c.lastChangeBy}` : ''}`));
   out.push('', st.bold('Nodes'), ...renderNodes(s, st));
