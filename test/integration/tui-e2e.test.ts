@@ -1,0 +1,467 @@
+/**
+ * pcmk-top end to end: the real console in a real terminal (tmux), over SSH to the sandbox
+ * cluster. Start and see the header and every node, navigate the views, filter, move dregistry
+ * with the picker and the crm_simulate preview, clean up an injected failure, lose a host's SSH
+ * (the rest stays live, the lost host keeps its last data and comes back), resize to 80x24.
+ * Every frame captured is checked: the header stays on the first line and the frame leaves the
+ * last terminal row free (the output never grows past the terminal height).
+ *
+ * The tests run in order on one console session. Other tests may use the cluster at the same
+ * time: each step first waits (bounded) for the cluster to settle.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { knownHosts, locate, onNode, root, sandboxScript, sshConfig, waitFor } from './sandbox-env.js';
+
+const SOCKET = `pcmk-tui-e2e-${process.pid}`;
+const MAIN = 'main';
+const NOSSH = 'nossh';
+const COLS = 120;
+const ROWS = 40;
+const members = ['cluster-1', 'cluster-2', 'cluster-3'];
+const topBin = path.join(root, 'bin/pcmk-top.js');
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function tmux(args: string[], timeout = 10_000): string {
+  return execFileSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8', timeout });
+}
+
+/** Exact target of a session's (only) pane: tmux would otherwise match names by prefix. */
+const at = (session: string) => `=${session}:`;
+
+/**
+ * Starts pcmk-top in a new detached tmux session (CI unset: Ink prints nothing when CI is set).
+ * A shell around it prints its exit status and keeps the pane open, so a crash stays readable.
+ */
+function startTop(session: string, cols = COLS, rows = ROWS): void {
+  tmux([
+    'new-session', '-d', '-s', session, '-x', String(cols), '-y', String(rows),
+    'sh', '-c', '"$@"; echo "[pcmk-top exited with status $?]"; exec sleep 3600', 'sh',
+    'env', '-u', 'CI', 'TZ=UTC', process.execPath, topBin,
+    '--host', members.join(','), '-F', sshConfig, '--known-hosts', knownHosts,
+  ]);
+}
+
+/** Pid of the pcmk-top process of a session (the child of the pane's shell). */
+function topPid(session: string): string {
+  const shell = tmux(['display-message', '-p', '-t', at(session), '#{pane_pid}']).trim();
+  const children = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', shell], { encoding: 'utf8', timeout: 10_000 });
+  const line = children.split('\n').find((l) => l.includes(topBin));
+  if (!line) throw new Error(`no pcmk-top process under pane ${shell}:\n${children}`);
+  return line.trim().split(/\s+/)[0]!;
+}
+
+interface Frame {
+  lines: string[];
+  text: string;
+  rows: number;
+}
+
+/** Frames that broke the layout invariants, reported by the test that captured them. */
+const violations: string[] = [];
+
+function capture(session: string): Frame {
+  const rows = Number(tmux(['display-message', '-p', '-t', at(session), '#{pane_height}']).trim());
+  const raw = tmux(['capture-pane', '-p', '-t', at(session)]);
+  const lines = raw.replace(/\n$/, '').split('\n');
+  const frame = { lines, text: lines.join('\n'), rows };
+  checkFrame(frame);
+  return frame;
+}
+
+/**
+ * Layout invariants of every frame once the console drew: no more lines than the terminal has,
+ * the header on the first line (nothing scrolled it away), the footer on the second to last line
+ * and the last row left free.
+ */
+function checkFrame(f: Frame): void {
+  if (f.lines.length > f.rows) violations.push(`frame of ${f.lines.length} lines on ${f.rows} rows:\n${f.text}`);
+  if (!/\bcluster sandbox\b/.test(f.lines[0] ?? '')) return; // not drawn yet (or a dead pane)
+  const footer = f.lines[f.rows - 2] ?? '';
+  if (!footer.startsWith('? help')) violations.push(`footer not on row ${f.rows - 1}:\n${f.text}`);
+  if ((f.lines[f.rows - 1] ?? '').trim() !== '') violations.push(`last row not free:\n${f.text}`);
+  const header = f.lines.findIndex((l) => /\bcluster sandbox\b/.test(l));
+  if (header !== 0) violations.push(`header on line ${header + 1}:\n${f.text}`);
+}
+
+/** Polls the screen until pred holds; on timeout the error carries the last screen. */
+async function waitScreen(session: string, what: string, pred: (f: Frame) => boolean, timeoutMs = 30_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  let last: Frame | null = null;
+  while (Date.now() < deadline) {
+    last = capture(session);
+    if (pred(last)) return last;
+    await sleep(200);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; screen:\n${last?.text ?? '(none)'}`);
+}
+
+/** One key per send-keys call, with a pause between keys (Escape must never precede a key). */
+async function keys(session: string, ...names: string[]): Promise<void> {
+  for (const k of names) {
+    tmux(['send-keys', '-t', at(session), k]);
+    await sleep(250);
+  }
+}
+
+/** Literal text, e.g. a filter. */
+async function type(session: string, text: string): Promise<void> {
+  tmux(['send-keys', '-t', at(session), '-l', text]);
+  await sleep(300);
+}
+
+/** A command on the first member that answers (another test may be fencing one). */
+function onMember(argv: string[], timeout = 60_000): string {
+  let last: unknown = null;
+  for (const m of members) {
+    try {
+      return onNode(m, argv, timeout);
+    } catch (e) {
+      last = e;
+    }
+  }
+  throw last;
+}
+
+/** Waits (bounded) until all five nodes are online and no action is pending. */
+async function settle(timeoutMs = 180_000): Promise<void> {
+  await waitFor(
+    'the cluster to settle',
+    () => {
+      const xml = onMember(['crm_mon', '--one-shot', '--output-as=xml']);
+      const online = [...xml.matchAll(/<node name="([^"]+)"[^>]*\bonline="true"/g)].map((m) => m[1]);
+      if (online.length < 5) return false;
+      onMember(['crm_resource', '--wait', '--timeout', '60s'], 90_000);
+      return true;
+    },
+    timeoutMs,
+    2000,
+  );
+}
+
+function cliConstraints(resource: string): string[] {
+  const xml = onMember(['cibadmin', '--query', '--scope', 'constraints']);
+  return [...xml.matchAll(/id="(cli-(?:prefer|ban)-[^"]+)"/g)].map((m) => m[1]!).filter((id) => id.endsWith(`-${resource}`));
+}
+
+function failuresOf(resource: string): string[] {
+  const xml = onMember(['crm_mon', '--one-shot', '--output-as=xml']);
+  return [...xml.matchAll(/<failure [^>]*op_key="([^"]+)"/g)].map((m) => m[1]!).filter((k) => k.startsWith(`${resource}_`));
+}
+
+function sandbox(...args: string[]): string {
+  return execFileSync('bash', [sandboxScript, ...args], { encoding: 'utf8', timeout: 60_000 });
+}
+
+/** Host badge of one host in the header's hosts line, e.g. "cluster-3 DOWN 4s (ssh ...". */
+function hostBadge(f: Frame, host: string): string {
+  const line = f.lines[1] ?? '';
+  const at = line.indexOf(`${host} `);
+  if (at < 0) return '';
+  const rest = line.slice(at);
+  const next = rest.slice(host.length).search(/ {2}cluster-\d /);
+  return next < 0 ? rest : rest.slice(0, host.length + next);
+}
+
+/** Row of the resources view for an id: its role and node(s). */
+function resourceRow(f: Frame, id: string): { role: string; nodes: string } | null {
+  const re = new RegExp(`^[ *]?\\s*${id}\\s+\\S+\\s+(\\S+)(?:\\s+(\\S.*?))?\\s*$`);
+  for (const l of f.lines) {
+    const m = re.exec(l);
+    if (m) return { role: m[1]!, nodes: m[2] ?? '' };
+  }
+  return null;
+}
+
+const LIST_HEADER = /^\s*(RESOURCE|NODE|TARGET|TYPE)\s{2,}/;
+const hasFilter = (f: Frame) => / \/.+\/$/.test((f.lines[2] ?? '').trimEnd());
+
+/**
+ * Back to a plain list view (no overlay, detail or filter), whatever an earlier step left open:
+ * Escape, one per send-keys call, until the table header shows and no filter is set.
+ */
+async function reset(session: string): Promise<void> {
+  for (let i = 0; i < 4; i++) {
+    const f = capture(session);
+    if (LIST_HEADER.test(f.lines[3] ?? '') && !hasFilter(f)) return;
+    await keys(session, 'Escape');
+    await sleep(300);
+  }
+  await waitScreen(session, 'a plain list view', (f) => LIST_HEADER.test(f.lines[3] ?? '') && !hasFilter(f), 5_000);
+}
+
+/** Switches to a view (number key) and filters it; resolves once the filter shows n matches. */
+async function filterTo(session: string, viewKey: string, header: RegExp, text: string): Promise<Frame> {
+  await reset(session);
+  await keys(session, viewKey);
+  await waitScreen(session, `view ${viewKey}`, (f) => header.test(f.lines[3] ?? ''), 10_000);
+  await keys(session, '/');
+  await type(session, text);
+  await keys(session, 'Enter');
+  return waitScreen(session, `the filter /${text}/`, (f) => (f.lines[2] ?? '').includes(`/${text}/`) && !/Enter keep\s+Esc clear/.test(f.text), 10_000);
+}
+
+const VIEW_HEADERS = {
+  nodes: /^\s*NODE\s+TYPE\s+STATE/,
+  resources: /^\s*RESOURCE\s+KIND\s+ROLE\s+NODES/,
+  failures: /^\s*RESOURCE\s+NODE\s+OPERATION\s+STATUS/,
+  fencing: /^\s*TARGET\s+ACTION\s+STATUS/,
+  constraints: /^\s*TYPE\s+ID\s+RESOURCE\s+NODE\/WITH/,
+};
+
+let failureInjected = false;
+let sshdStopped = false;
+
+beforeAll(async () => {
+  let usage = '';
+  try {
+    usage = execFileSync(process.execPath, [topBin, 'help'], { encoding: 'utf8', timeout: 30_000 });
+  } catch (e) {
+    throw new Error(`pcmk-top does not run (build first: npx tsc -p . && node scripts/bundle-agent.mjs): ${(e as Error).message}`);
+  }
+  if (!/usage: pcmk-top/.test(usage) || !existsSync(path.join(root, 'dist/pcmk-agent.cjs'))) {
+    throw new Error('build first: npx tsc -p . && node scripts/bundle-agent.mjs');
+  }
+  await settle();
+  startTop(MAIN);
+}, 240_000);
+
+afterAll(() => {
+  try {
+    tmux(['kill-server']);
+  } catch {
+    // no server left
+  }
+  if (sshdStopped) sandbox('sshd', 'cluster-3', 'start');
+  if (failureInjected) {
+    try {
+      onMember(['crm_resource', '--cleanup', '--resource', 'dregistry']);
+    } catch {
+      // best effort
+    }
+  }
+}, 120_000);
+
+
+describe('pcmk-top in tmux on the sandbox cluster', () => {
+  it('starts and shows the header and every node, incl. the remote and the guest with its host', async () => {
+    const f = await waitScreen(MAIN, 'the header with cluster, DC and quorum', (s) => /cluster sandbox/.test(s.lines[0] ?? '') && /DC cluster-\d/.test(s.lines[0] ?? ''), 60_000);
+    expect(f.lines[0]).toMatch(/quorum yes/);
+    await waitScreen(MAIN, 'every host live', (s) => members.every((h) => hostBadge(s, h).startsWith(`${h} live`)), 60_000);
+    await keys(MAIN, '1');
+    const nodes = await waitScreen(
+      MAIN,
+      'the nodes view with members, remote-1 and guest-1@<host>',
+      (s) => VIEW_HEADERS.nodes.test(s.lines[3] ?? '') && /^[ *]?remote-1\s+remote\s+online/m.test(s.text) && /^[ *]?guest-1@cluster-\d\s+guest\s+online/m.test(s.text),
+      30_000,
+    );
+    for (const m of members) expect(nodes.text).toMatch(new RegExp(`^[ *]?${m}( \\(DC\\))?\\s+member\\s+online`, 'm'));
+    // The DC marked in the list is the header's DC.
+    const dc = /DC (cluster-\d)/.exec(nodes.lines[0]!)![1];
+    expect(nodes.text).toMatch(new RegExp(`^[ *]?${dc} \\(DC\\)`, 'm'));
+    // The guest's host on screen is where the cluster runs its container resource.
+    const host = /guest-1@(cluster-\d)/.exec(nodes.text)![1];
+    expect(locate('guest-1-vm')).toEqual([host]);
+    expect(violations).toEqual([]);
+  }, 150_000);
+
+  it('navigates the views with number keys, Tab and Shift-Tab, and shows the keys on ?', async () => {
+    await reset(MAIN);
+    const order: Array<[string, RegExp]> = [
+      ['2', VIEW_HEADERS.resources],
+      ['3', VIEW_HEADERS.failures],
+      ['4', VIEW_HEADERS.fencing],
+      ['5', VIEW_HEADERS.constraints],
+      ['1', VIEW_HEADERS.nodes],
+    ];
+    for (const [key, header] of order) {
+      await keys(MAIN, key);
+      await waitScreen(MAIN, `view ${key}`, (s) => header.test(s.lines[3] ?? ''), 10_000);
+    }
+    await keys(MAIN, 'Tab');
+    await waitScreen(MAIN, 'Tab to the resources view', (s) => VIEW_HEADERS.resources.test(s.lines[3] ?? ''), 10_000);
+    await keys(MAIN, 'Tab');
+    await waitScreen(MAIN, 'Tab to the failures view', (s) => VIEW_HEADERS.failures.test(s.lines[3] ?? ''), 10_000);
+    await keys(MAIN, 'BTab');
+    const f = await waitScreen(MAIN, 'Shift-Tab back to the resources view', (s) => VIEW_HEADERS.resources.test(s.lines[3] ?? ''), 10_000);
+    expect(resourceRow(f, 'dregistry')).not.toBeNull();
+    await keys(MAIN, '?');
+    const help = await waitScreen(MAIN, 'the keys overlay', (s) => /^Keys/.test(s.lines[3] ?? ''), 10_000);
+    expect(help.text).toMatch(/^\s+m\s+Move the resource/m);
+    expect(help.text).toMatch(/^\s+c\s+Clean up the resource/m);
+    await keys(MAIN, 'Escape');
+    await waitScreen(MAIN, 'the keys overlay closed', (s) => VIEW_HEADERS.resources.test(s.lines[3] ?? ''), 10_000);
+    expect(violations).toEqual([]);
+  }, 120_000);
+
+  it('filters with /dregistry, keeps the filter on Enter and clears it on Esc', async () => {
+    const f = await filterTo(MAIN, '2', VIEW_HEADERS.resources, 'dregistry');
+    expect(f.lines[2]).toMatch(/ 1\/1 \/dregistry\/$/);
+    const rows = f.lines.slice(4, f.rows - 3).filter((l) => l.trim());
+    expect(rows).toHaveLength(1);
+    expect(resourceRow(f, 'dregistry')).not.toBeNull();
+    await keys(MAIN, 'Escape');
+    const all = await waitScreen(MAIN, 'the filter cleared', (s) => !hasFilter(s) && resourceRow(s, 'dockerIP') !== null, 10_000);
+    expect(resourceRow(all, 'dregistry')).not.toBeNull();
+    expect(all.lines[2]).toMatch(/ \d+\/(\d+)$/);
+    expect(Number(/\/(\d+)$/.exec(all.lines[2]!.trimEnd())![1])).toBeGreaterThan(10);
+    expect(violations).toEqual([]);
+  }, 60_000);
+
+  it('moves dregistry with the picker: crm_simulate preview, confirm, it arrives, no cli-prefer left', async () => {
+    await settle();
+    const from = locate('dregistry');
+    expect(from).toHaveLength(1);
+    const to = members.find((m) => m !== from[0])!;
+    await filterTo(MAIN, '2', VIEW_HEADERS.resources, 'dregistry');
+    await waitScreen(MAIN, `dregistry on ${from[0]} on screen`, (s) => / 1\/1 \/dregistry\/$/.test(s.lines[2] ?? '') && resourceRow(s, 'dregistry')?.nodes === from[0], 30_000);
+
+    await keys(MAIN, 'm');
+    const picker = await waitScreen(MAIN, 'the move picker', (s) => s.text.includes('Move dregistry to which node?'), 10_000);
+    const top = picker.lines.findIndex((l) => l.includes('Move dregistry to which node?'));
+    const candidates: string[] = [];
+    for (const l of picker.lines.slice(top + 1)) {
+      const m = /^ {2}(\S+)/.exec(l);
+      if (!m) break;
+      candidates.push(m[1]!);
+    }
+    expect(candidates).not.toContain(from[0]);
+    expect(candidates).toContain(to);
+    for (let i = 0; i < candidates.indexOf(to); i++) await keys(MAIN, 'Down');
+    await keys(MAIN, 'Enter');
+
+    const preview = await waitScreen(MAIN, 'the crm_simulate preview', (s) => s.text.includes(`Confirm: move dregistry to ${to}`) && /Enter or y: run/.test(s.text), 60_000);
+    expect(preview.text).toMatch(new RegExp(`Move\\s+dregistry\\s+\\(\\s*${from[0]} -> ${to}\\s*\\)`));
+    expect(preview.text).toMatch(new RegExp(`Move\\s+dockerIP\\s+\\(\\s*${from[0]} -> ${to}\\s*\\)`));
+    expect(preview.text).toMatch(/crm_resource --move --resource dregistry --node/);
+
+    await keys(MAIN, 'Enter');
+    const arrived = await waitScreen(MAIN, `dregistry on ${to} on screen`, (s) => resourceRow(s, 'dregistry')?.nodes === to && resourceRow(s, 'dregistry')?.role === 'Started', 120_000);
+    expect(arrived.text).not.toMatch(/FAILED: move/);
+    expect(locate('dregistry')).toEqual([to]);
+    await waitScreen(MAIN, 'the move reported done', (s) => /done: move dregistry/.test(s.text), 150_000);
+    await waitFor('no cli-prefer constraint of dregistry', () => cliConstraints('dregistry').length === 0, 60_000, 1000);
+    expect(locate('dregistry')).toEqual([to]);
+    expect(violations).toEqual([]);
+  }, 400_000);
+
+  it('shows an injected failure on the failures view and cleans it up from the console', async () => {
+    await settle();
+    await filterTo(MAIN, '3', VIEW_HEADERS.failures, 'dregistry');
+    const failure = /^[ *]?dregistry\s+(cluster-\d)\s+monitor/m;
+    // Another test may clean dregistry up meanwhile: inject again (bounded) when the cluster shows
+    // no failure either; a failure the cluster shows must reach the screen.
+    let f: Frame | null = null;
+    for (let attempt = 0; attempt < 3 && !f; attempt++) {
+      await settle();
+      sandbox('fail', 'dregistry');
+      failureInjected = true;
+      try {
+        f = await waitScreen(MAIN, 'the dregistry monitor failure', (s) => failure.test(s.text), 45_000);
+      } catch (e) {
+        if (failuresOf('dregistry').length) {
+          // The cluster has it: give the console a few more seconds, then it is a real miss.
+          f = await waitScreen(MAIN, 'the dregistry monitor failure that crm_mon shows', (s) => failure.test(s.text), 10_000);
+        } else if (attempt === 2) {
+          throw e;
+        }
+      }
+    }
+    if (!f) throw new Error('no failure of dregistry on screen');
+    const failedOn = failure.exec(f.text)![1];
+    expect(f.lines[2]).toMatch(/3 Failures\(\d+\)/);
+    expect(failuresOf('dregistry').length).toBeGreaterThan(0);
+
+    await keys(MAIN, 'c');
+    await waitScreen(
+      MAIN,
+      'the cleanup confirmation',
+      (s) => s.text.includes(`Confirm: cleanup dregistry on ${failedOn}`) && /crm_resource --cleanup --resource dregistry/.test(s.text) && /Enter or y: run/.test(s.text),
+      60_000,
+    );
+    await keys(MAIN, 'y');
+    const done = await waitScreen(MAIN, 'the failure gone', (s) => /done: cleanup dregistry/.test(s.text) && !failure.test(s.text), 90_000);
+    expect(done.text).toMatch(/nothing matches \/dregistry\/|no failures/);
+    await waitFor('no failure of dregistry in crm_mon', () => failuresOf('dregistry').length === 0, 60_000, 1000);
+    failureInjected = false;
+    expect(violations).toEqual([]);
+  }, 300_000);
+
+  it('loses cluster-3 over SSH: it is marked down with its error, the rest stays live, and it comes back', async () => {
+    await settle();
+    await reset(MAIN);
+    await keys(MAIN, '1');
+    await waitScreen(MAIN, 'every host live on the nodes view', (s) => VIEW_HEADERS.nodes.test(s.lines[3] ?? '') && members.every((h) => hostBadge(s, h).startsWith(`${h} live`)), 60_000);
+    const pid = topPid(MAIN);
+    sandbox('sshd', 'cluster-3', 'stop');
+    sshdStopped = true;
+    try {
+      // A console started now cannot reach cluster-3 and shows the others' view.
+      startTop(NOSSH);
+      const cold = await waitScreen(
+        NOSSH,
+        'cluster-3 down with its error while cluster-1 and cluster-2 are live',
+        (s) => /cluster sandbox/.test(s.lines[0] ?? '') && /^cluster-3 (DOWN|CONNECTING).*\(.+/.test(hostBadge(s, 'cluster-3')) && ['cluster-1', 'cluster-2'].every((h) => hostBadge(s, h).startsWith(`${h} live`)),
+        60_000,
+      );
+      expect(hostBadge(cold, 'cluster-3')).toMatch(/refused|closed|reset|timed out|unreachable|ECONN/i);
+
+      // The running console loses its connection to cluster-3. Existing SSH sessions survive an
+      // sshd stop, so close this console's own TCP connection to cluster-3.
+      const ssOut = execFileSync('ss', ['-tnpH', 'dst', '198.51.100.13', 'dport', '=', ':22'], { encoding: 'utf8', timeout: 10_000 });
+      const conns = ssOut.split('\n').filter((l) => l.includes(`pid=${pid},`));
+      expect(conns, `connections of pid ${pid} to cluster-3:22 in:\n${ssOut}`).not.toHaveLength(0);
+      for (const c of conns) {
+        const port = /198\.51\.100\.1:(\d+)/.exec(c)![1]!;
+        execFileSync('ss', ['-K', '-tn', 'dst', '198.51.100.13', 'dport', '=', ':22', 'sport', '=', `:${port}`], { timeout: 10_000 });
+      }
+      const lost = await waitScreen(
+        MAIN,
+        'cluster-3 marked down or stale with its age and error',
+        (s) => /^cluster-3 (DOWN|STALE) \d+[smh].*\(.+/.test(hostBadge(s, 'cluster-3')) && ['cluster-1', 'cluster-2'].every((h) => hostBadge(s, h).startsWith(`${h} live`)),
+        60_000,
+      );
+      // Nothing blanks: the cluster facts and every node stay on screen.
+      expect(lost.lines[0]).toMatch(/DC cluster-\d/);
+      for (const n of members) expect(lost.text).toMatch(new RegExp(`^[ *]?${n}( \\(DC\\))?\\s+member\\s+online`, 'm'));
+      expect(lost.text).toMatch(/^[ *]?remote-1\s+remote\s+online/m);
+    } finally {
+      sandbox('sshd', 'cluster-3', 'start');
+      sshdStopped = false;
+    }
+    // Both consoles reconnect (with backoff) once sshd is back.
+    for (const s of [MAIN, NOSSH]) {
+      await waitScreen(s, `cluster-3 live again on ${s}`, (f) => members.every((h) => hostBadge(f, h).startsWith(`${h} live`)), 90_000);
+    }
+    tmux(['kill-session', '-t', at(NOSSH)]);
+    expect(violations).toEqual([]);
+  }, 400_000);
+
+  it('resizes to 80x24 with the header and the footer visible', async () => {
+    await reset(MAIN);
+    await keys(MAIN, '1');
+    tmux(['resize-window', '-t', at(MAIN), '-x', '80', '-y', '24']);
+    const f = await waitScreen(MAIN, 'the 80x24 frame', (s) => s.rows === 24 && /cluster sandbox/.test(s.lines[0] ?? '') && (s.lines[22] ?? '').startsWith('? help'), 15_000);
+    expect(f.lines.length).toBeLessThanOrEqual(24);
+    expect(Math.max(...f.lines.map((l) => l.length))).toBeLessThanOrEqual(80);
+    expect(f.lines[0]).toMatch(/DC cluster-\d/);
+    expect(f.lines[1]).toMatch(/^hosts: cluster-1 /);
+    expect(f.lines[3]).toMatch(VIEW_HEADERS.nodes);
+    await keys(MAIN, '2');
+    const r = await waitScreen(MAIN, 'the resources view at 80x24', (s) => /^\s*RESOURCE\s+/.test(s.lines[3] ?? ''), 10_000);
+    expect(r.lines[22]).toMatch(/^\? help/);
+    expect(violations).toEqual([]);
+  }, 60_000);
+
+  it('quits on q', async () => {
+    await reset(MAIN);
+    await keys(MAIN, 'q');
+    const f = await waitScreen(MAIN, 'pcmk-top to exit', (s) => /\[pcmk-top exited with status \d+\]/.test(s.text), 15_000);
+    expect(f.text).toMatch(/\[pcmk-top exited with status 0\]/);
+    // The alternate screen is left: nothing of the console stays on the terminal.
+    expect(f.text).not.toMatch(/\? help/);
+  }, 30_000);
+});
