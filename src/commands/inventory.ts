@@ -19,7 +19,9 @@ interface Schema {
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const HOST = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,253}$/;
 
-export class InventoryError extends Error {}
+export class InventoryError extends Error {
+  override name = 'InventoryError';
+}
 
 export function validateClusterName(name: string): void {
   if (!NAME.test(name)) throw new InventoryError(`invalid cluster name ${JSON.stringify(name)} (letters, digits, . _ - only)`);

@@ -4,8 +4,7 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs, UsageError, type GlobalOptions, type ParsedArgs } from './args.js';
 import { ansi, renderConstraints, renderNodes, renderResources, renderStatus, styleFor, table, type Style } from './render.js';
-import { resolveTarget, Session, SessionError } from './session.js';
-import { Inventory, InventoryError } from './inventory.js';
+import { openTarget, Session, SessionError } from './session.js';
 import type { ClusterView, HostStatus } from '../aggregate/merge-view.js';
 
 export const EXIT = {
@@ -213,12 +212,18 @@ export async function main(argv: string[], io?: Partial<Io>): Promise<number> {
       const { readAuditLog } = await import('../agent/actions/index.js');
       const entries = readAuditLog();
       if (o.json) json(entries);
-      else for (const e of entries as Array<Record<string, unknown>>) w.out(`${e.time ?? e.when ?? ''}  ${e.user ?? e.who ?? ''}@${e.host ?? ''}  ${(e.action as { name?: string })?.name ?? ''}  ${JSON.stringify(e.result ?? '')}`);
+      else
+        for (const e of entries as Array<Record<string, unknown>>) {
+          const res = e.result as { ok?: boolean; message?: string } | undefined;
+          const plan = e.plan as { summary?: string } | undefined;
+          w.out(`${e.time ?? ''}  ${e.user ?? ''}@${e.host ?? ''}${e.via ? ` -> ${e.via}` : ''}  ${plan?.summary ?? (e.action as { name?: string })?.name ?? ''}  ${res?.ok === false ? `FAILED ${res.message ?? ''}` : 'ok'}`);
+        }
       return EXIT.ok;
     }
     if (cmd === 'ipmi' || cmd === 'fence-test' || cmd === 'fence') {
       const { fencingCommand } = await import('./fencing.js');
-      return await fencingCommand(p, w, () => new Session(resolveTarget(o), o, false));
+      const target = await openTarget(o);
+      return await fencingCommand(p, w, () => new Session(target, o, false));
     }
 
     const changing = CHANGING.has(cmd) || (cmd === 'failcount' && p.positional[1] === 'reset');
@@ -229,7 +234,7 @@ export async function main(argv: string[], io?: Partial<Io>): Promise<number> {
       return EXIT.readOnly;
     }
 
-    const session = new Session(resolveTarget(o), o, false);
+    const session = new Session(await openTarget(o), o, false);
     try {
       if (reading && cmd !== 'failcount') {
         const { view } = await readView(session);
@@ -276,6 +281,7 @@ export async function main(argv: string[], io?: Partial<Io>): Promise<number> {
       }
       if (o.wait != null) action.wait = o.wait;
       const result = await session.action(action, o.dryRun || !changing);
+      if (changing && !o.dryRun && session.target.kind === 'ssh') await auditLocally(result, session.target.label);
       if (o.json) json(result);
       else if (action.name === 'failcount-show') {
         const rows = ((result as { rows?: Array<Record<string, unknown>> }).rows ?? (Array.isArray(result) ? result : [])) as Array<Record<string, unknown>>;
@@ -291,14 +297,30 @@ export async function main(argv: string[], io?: Partial<Io>): Promise<number> {
   }
 }
 
+/**
+ * The agent that ran a change logs it on its host; `pcmk log` reads this machine's log, so a
+ * change made over SSH is logged here too, naming the cluster it was sent to.
+ */
+async function auditLocally(result: unknown, target: string): Promise<void> {
+  const r = result as { plan?: unknown; result?: unknown };
+  if (!r?.plan || !r?.result) return;
+  try {
+    const { appendAuditLog, auditEntry, auditHost, auditUser } = await import('../agent/actions/audit.js');
+    const entry = auditEntry(r.plan as never, r.result as never, { user: auditUser(), host: auditHost() });
+    appendAuditLog({ ...entry, via: target } as typeof entry);
+  } catch (e) {
+    process.stderr.write(`pcmk: could not write the local audit log: ${(e as Error).message}\n`);
+  }
+}
+
 export function reportError(e: unknown, w: Pick<Io, 'err' | 'out'>, asJson: boolean): number {
   const err = e as { message?: string; exitCode?: number | null; code?: string; agentCode?: string | null };
   if (e instanceof UsageError) {
     w.err(`pcmk: ${e.message}\n\n${USAGE}`);
     return EXIT.usage;
   }
-  if (e instanceof InventoryError) {
-    w.err(`pcmk: ${e.message}`);
+  if ((e as Error)?.name === 'InventoryError') {
+    w.err(`pcmk: ${(e as Error).message}`);
     return EXIT.usage;
   }
   const exit = typeof err?.exitCode === 'number' && err.exitCode > 0 ? err.exitCode : e instanceof SessionError ? e.exitCode : EXIT.failed;
@@ -308,6 +330,7 @@ export function reportError(e: unknown, w: Pick<Io, 'err' | 'out'>, asJson: bool
 }
 
 async function clusterCommand(p: ParsedArgs, w: Io): Promise<number> {
+  const { Inventory } = await import('./inventory.js');
   const inv = new Inventory();
   const [, sub, name, ...rest] = p.positional;
   switch (sub) {
@@ -344,7 +367,7 @@ async function clusterCommand(p: ParsedArgs, w: Io): Promise<number> {
     case 'discover': {
       if (!name) throw new UsageError('cluster discover HOST [--name NAME]');
       const o = { ...p.options, hosts: [name], cluster: null, local: false, cib: null };
-      const session = new Session(resolveTarget(o), o, false);
+      const session = new Session(await openTarget(o, inv), o, false);
       try {
         const { view } = await session.collect();
         const s = view.primary?.snapshot;
@@ -354,7 +377,7 @@ async function clusterCommand(p: ParsedArgs, w: Io): Promise<number> {
           w.err(`pcmk: ${name} did not report any cluster node (${view.hosts[0]?.lastError ?? 'no snapshot'})`);
           return EXIT.notConnected;
         }
-        const cname = typeof p.flags.ctx === 'string' ? p.flags.ctx : s?.cluster.name ?? name;
+        const cname = typeof p.flags.name === 'string' ? p.flags.name : s?.cluster.name ?? name;
         inv.add(cname, { hosts: nodes, sshConfig: p.options.sshConfig ?? undefined, knownHosts: p.options.knownHosts.length ? p.options.knownHosts : undefined });
         w.out(`added cluster ${cname}: ${nodes.join(', ')}`);
         return EXIT.ok;

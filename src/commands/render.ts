@@ -163,8 +163,22 @@ export function renderConstraints(s: ClusterSnapshot, st: Style = plain, leftove
       .join(', ');
     rows.push([c.id, c.resource ?? c.resourcePattern ?? '(set)', c.node ?? '-', c.score ?? '-', note]);
   }
-  if (leftoversOnly && rows.length === 1) return [];
-  return table(rows);
+  if (leftoversOnly) return rows.length === 1 ? [] : table(rows);
+  const out = table(rows);
+  if (s.constraints.colocation.length) {
+    out.push('', st.bold('Colocation'));
+    out.push(...table(s.constraints.colocation.map((c) => [c.id, `${c.rsc ?? setText(s, c.id)}${c.rscRole ? `:${c.rscRole}` : ''}`, 'with', `${c.withRsc ?? ''}${c.withRscRole ? `:${c.withRscRole}` : ''}`, c.score ?? ''])));
+  }
+  if (s.constraints.order.length) {
+    out.push('', st.bold('Order'));
+    out.push(...table(s.constraints.order.map((c) => [c.id, `${c.first ?? setText(s, c.id)}${c.firstAction ? `:${c.firstAction}` : ''}`, 'then', `${c.then ?? ''}${c.thenAction ? `:${c.thenAction}` : ''}`, c.kind ?? c.score ?? ''])));
+  }
+  return out;
+}
+
+function setText(s: ClusterSnapshot, id: string): string {
+  const members = s.constraints.sets[id];
+  return members ? `(set: ${members.join(' ')})` : '(set)';
 }
 
 export function renderStatus(s: ClusterSnapshot, st: Style = plain): string[] {

@@ -3,7 +3,6 @@
  * or a set of hosts over SSH (agent on the host, pushed bundle, or agentless). The same sources feed
  * the aggregator for both front ends, and actions go to one host's agent, which re-validates them.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAgent, type Agent } from '../agent/agent.js';
@@ -11,14 +10,37 @@ import { collectSnapshot } from '../agent/collect.js';
 import { LocalToolRunner, type ToolRunner } from '../agent/run-tool.js';
 import { Aggregator, collectOnce, type HostSource, type SourceErrorInfo } from '../aggregate/aggregator.js';
 import type { ClusterView, HostStatus } from '../aggregate/merge-view.js';
-import { AgentClient } from '../transport/agent-client.js';
-import { connectAgent } from '../transport/connect-agent.js';
-import { SshHostSource } from '../transport/host-source.js';
-import { SshPool } from '../transport/ssh-connection.js';
+import type * as TransportModule from '../transport/index.js';
+import type { AgentClient } from '../transport/agent-client.js';
+import type { SshPool } from '../transport/ssh-connection.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
 import type { AgentMessage } from '../model/protocol.js';
 import type { GlobalOptions } from './args.js';
-import { Inventory } from './inventory.js';
+import type { Inventory } from './inventory.js';
+
+/**
+ * The SSH transport (ssh2) and the inventory (conf) load only when a command needs them: a local
+ * `pcmk status` on a cluster node should not pay for them at start-up.
+ */
+let transport: typeof TransportModule | null = null;
+export async function loadTransport(): Promise<typeof TransportModule> {
+  transport ??= await import('../transport/index.js');
+  return transport;
+}
+
+function loadedTransport(): typeof TransportModule {
+  if (!transport) throw new Error('the SSH transport is not loaded (openTarget() loads it)');
+  return transport;
+}
+
+/** resolveTarget() with the inventory and, for SSH targets, the transport loaded. */
+export async function openTarget(o: GlobalOptions, inventory?: Inventory): Promise<Target> {
+  const needsInventory = !o.cib && !o.local && !o.hosts.length;
+  const inv = inventory ?? (needsInventory ? new (await import('./inventory.js')).Inventory() : undefined);
+  const target = resolveTarget(o, inv);
+  if (target.kind === 'ssh') await loadTransport();
+  return target;
+}
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** dist/commands/session.js -> dist/pcmk-agent.cjs */
@@ -70,9 +92,11 @@ export function resolveTarget(o: GlobalOptions, inventory?: Inventory): Target {
   if (o.cib) return { kind: 'cib', hosts: [], sshConfig: null, knownHosts: [], label: `file ${o.cib}` };
   if (o.local) return { kind: 'local', hosts: [], sshConfig: null, knownHosts: [], label: 'local' };
   if (o.hosts.length) return { kind: 'ssh', hosts: o.hosts, sshConfig: o.sshConfig, knownHosts: o.knownHosts, label: o.hosts.join(',') };
-  const inv = inventory ?? new Inventory();
-  const name = o.cluster ?? (existsSync('/etc/corosync/corosync.conf') ? null : inv.current());
+  // An explicit --cluster, else the inventory's current cluster, else this host (a cluster node).
+  const inv = inventory;
+  const name = o.cluster ?? inv?.current() ?? null;
   if (name) {
+    if (!inv) throw new SessionError('no inventory loaded', 64);
     const e = inv.get(name);
     if (!e) throw new SessionError(`no cluster named ${name} in ${inv.path} (pcmk cluster list)`, 64);
     return { kind: 'ssh', hosts: e.hosts, sshConfig: o.sshConfig ?? e.sshConfig ?? null, knownHosts: [...(e.knownHosts ?? []), ...o.knownHosts], label: name };
@@ -92,6 +116,7 @@ export class Session {
     watch: boolean,
   ) {
     if (target.kind === 'ssh') {
+      const { SshPool, SshHostSource } = loadedTransport();
       this.pool = new SshPool({
         configFile: target.sshConfig ?? undefined,
         knownHostsFiles: target.knownHosts,
@@ -171,7 +196,7 @@ export class Session {
       let client: AgentClient | null = null;
       try {
         const conn = await this.pool.get(h);
-        const ac = await connectAgent(conn, { bundlePath: AGENT_BUNDLE, allow: ['agent', 'pushed'], helloTimeoutMs: this.o.timeoutMs });
+        const ac = await loadedTransport().connectAgent(conn, { bundlePath: AGENT_BUNDLE, allow: ['agent', 'pushed'], helloTimeoutMs: this.o.timeoutMs });
         if (ac.mode === 'agentless') throw new SessionError(`${h}: this needs the agent on the host`, 69);
         client = ac.client;
         return await client.request(body, { timeoutMs });
@@ -182,6 +207,8 @@ export class Session {
         client?.close();
       }
     }
+    // No host could be reached at all: 69, with the transport's own words (host, fingerprint...).
+    if (last instanceof loadedTransport().TransportError) throw new SessionError(last.message, 69);
     throw last ?? new SessionError('no host answered', 69);
   }
 

@@ -8,8 +8,7 @@ process.env.NODE_ENV ??= 'production';
 import { parseArgs, UsageError, type GlobalOptions } from './args.js';
 import { renderActionResult } from './main.js';
 import { plain } from './render.js';
-import { resolveTarget, Session } from './session.js';
-import { Inventory } from './inventory.js';
+import { openTarget, Session } from './session.js';
 import type { FenceCheckTable, PlanText, ResultText, TuiAction, TuiActions } from '../tui/types.js';
 
 const USAGE = `usage: pcmk-top [--cluster NAME | --host H[,H...] | --local | --cib FILE] [-F FILE] [--known-hosts FILE] [--read-only]
@@ -92,8 +91,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   const { runTui } = await import('../tui/app.js');
   const { aggregatorViewSource } = await import('../tui/aggregate-source.js');
+  const { Inventory } = await import('./inventory.js');
   const inventory = new Inventory();
-  let target = resolveTarget(o, inventory);
+  let target = await openTarget(o, inventory);
   let session = new Session(target, o, true);
   let agg = session.aggregator();
   let source = aggregatorViewSource(agg, { context: o.cluster ?? inventory.current() ?? target.label });
@@ -118,7 +118,7 @@ export async function main(argv: string[]): Promise<number> {
   const contexts = {
     list: () => inventory.list().map((c) => c.name),
     async switchTo(name: string) {
-      const next = resolveTarget({ ...o, cluster: name, hosts: [], local: false, cib: null }, inventory);
+      const next = await openTarget({ ...o, cluster: name, hosts: [], local: false, cib: null }, inventory);
       unsub();
       source.close();
       await agg.stop();
