@@ -194,7 +194,9 @@ function killSession(name) {
 }
 function killServer() {
   try {
+    const socket = tmux(['display-message', '-p', '#{socket_path}']).trim();
     tmux(['kill-server']);
+    if (socket) rmSync(socket, { force: true });
   } catch {
     // no server
   }

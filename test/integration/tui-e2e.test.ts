@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { knownHosts, locate, onNode, root, sandboxScript, sshConfig, waitFor } from './sandbox-env.js';
 
@@ -232,7 +232,9 @@ beforeAll(async () => {
 
 afterAll(() => {
   try {
+    const socket = tmux(['display-message', '-p', '#{socket_path}']).trim();
     tmux(['kill-server']);
+    if (socket) rmSync(socket, { force: true });
   } catch {
     // no server left
   }
