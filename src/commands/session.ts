@@ -143,7 +143,7 @@ export class Session {
     } else {
       this.localRunner = new LocalToolRunner(o.prefix);
       this.localAgent = createAgent({ runner: this.localRunner, cibFile: target.kind === 'cib' ? this.o.cib! : undefined, timeoutMs: o.timeoutMs });
-      this.sources = [new InProcessSource(this.localAgent.node, this.localAgent, watch)];
+      this.sources = [new InProcessSource(target.kind === 'cib' ? `file:${path.basename(this.o.cib!)}` : this.localAgent.node, this.localAgent, watch)];
     }
   }
 
