@@ -14,6 +14,27 @@ IPMI_USER=admin
 POST_DELAY=${PCMK_SANDBOX_POST_DELAY:-10}
 SB_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 NS_DIR=$STATE/ns
+# The project checkout (its scripts and dist/pcmk-agent.cjs are run inside the nodes).
+PROJECT_DIR=$(cd "$SB_DIR/../.." && pwd)
+
+# Bind-mounts a node's private tree ($1) over the system paths its daemons write to. /tmp and /root
+# become private: a project checked out below them (a CI clone in /tmp) is kept visible at its path.
+mount_private_tree() {
+    local hd=$1 d hidden=0
+    case "$PROJECT_DIR/" in /tmp/*|/root/*) hidden=1 ;; esac
+    if [ "$hidden" = 1 ]; then
+        mkdir -p "$hd/.project"
+        mount --bind "$PROJECT_DIR" "$hd/.project"
+    fi
+    for d in etc/corosync etc/pacemaker etc/ssh var/lib/pacemaker var/lib/corosync var/lib/pcsd var/log tmp root; do
+        [ -d "/$d" ] || continue
+        mount --bind "$hd/$d" "/$d"
+    done
+    if [ "$hidden" = 1 ]; then
+        mkdir -p "$PROJECT_DIR"
+        mount --bind "$hd/.project" "$PROJECT_DIR"
+    fi
+}
 
 all_hosts() { echo "${MEMBERS[@]}" "${REMOTES[@]}" "${GUESTS[@]}"; }
 bmc_hosts() { echo "${MEMBERS[@]}" "${REMOTES[@]}"; }

@@ -6,12 +6,10 @@ set -eu
 H=${SANDBOX_HOST:?}
 STATE=${SANDBOX_STATE:?}
 HD=$STATE/hosts/$H
+PCMK_SANDBOX_STATE=$STATE . "$(dirname "$0")/common.sh"
 [ "$$" = 1 ] || { echo "guest-boot: must be pid 1" >&2; exit 1; }
 hostname "$H"
-for d in etc/corosync etc/pacemaker etc/ssh var/lib/pacemaker var/lib/corosync var/lib/pcsd var/log tmp root; do
-    [ -d "/$d" ] || continue
-    mount --bind "$HD/$d" "/$d"
-done
+mount_private_tree "$HD"
 for f in etc/hosts etc/hostname etc/resolv.conf; do
     mount --bind "$HD/$f" "/$f"
 done

@@ -19,10 +19,7 @@ umount -l /run/netns 2>/dev/null || true
 umount -l "$NS_DIR" 2>/dev/null || true
 
 hostname "$H"
-for d in etc/corosync etc/pacemaker etc/ssh var/lib/pacemaker var/lib/corosync var/lib/pcsd var/log tmp root; do
-    [ -d "/$d" ] || continue
-    mount --bind "$HD/$d" "/$d"
-done
+mount_private_tree "$HD"
 # podman (bundles): private configuration and image store per node
 for d in etc/containers var/lib/containers; do
     [ -d "/$d" ] && [ -d "$HD/$d" ] && mount --bind "$HD/$d" "/$d"
