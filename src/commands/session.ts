@@ -116,7 +116,8 @@ export class Session {
     watch: boolean,
   ) {
     if (target.kind === 'ssh') {
-      const { SshPool, SshHostSource } = loadedTransport();
+      const { SshPool, SshHostSource, TransportError } = loadedTransport();
+      const runnerClosed = (r: unknown): boolean => !!(r as { conn?: { closed?: boolean } }).conn?.closed;
       this.pool = new SshPool({
         configFile: target.sshConfig ?? undefined,
         knownHostsFiles: target.knownHosts,
@@ -137,7 +138,19 @@ export class Session {
             requestTimeoutMs: Math.max(o.timeoutMs, 30_000),
             snapshotTimeoutMs: Math.max(o.timeoutMs, 30_000),
             serveArgs: o.prefix.length ? ['--prefix', o.prefix.join(' ')] : [],
-            agentless: { snapshot: (runner, host) => collectSnapshot({ runner, source: host, timeoutMs: o.timeoutMs }) },
+            agentless: {
+              snapshot: async (runner, host) => {
+                const take = () => collectSnapshot({ runner, source: host, timeoutMs: o.timeoutMs });
+                try {
+                  return await take();
+                } catch (e) {
+                  // A channel that closed without a status on a connection still open (sshd under
+                  // load) is worth one more try; these reads change nothing. A lost connection is not.
+                  if (e instanceof TransportError && e.stage === 'exec' && !runnerClosed(runner)) return take();
+                  throw e;
+                }
+              },
+            },
           }),
       );
     } else {
