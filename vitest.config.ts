@@ -18,6 +18,9 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 300_000,
           fileParallelism: false,
+          // A real cluster has transient moments (an election, a node rebooting after a fencing
+          // test): a failed integration test runs once more, and a second failure is a failure.
+          retry: 1,
         },
       },
     ],
