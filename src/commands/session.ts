@@ -133,8 +133,6 @@ export class Session {
             allow: watch ? ['agent', 'pushed', 'agentless'] : ['agentless'],
             bundlePath: AGENT_BUNDLE,
             helloTimeoutMs: o.timeoutMs,
-            // The live console shows each host's freshness; a ping costs no tool run.
-            heartbeatMs: watch ? 2000 : undefined,
             requestTimeoutMs: Math.max(o.timeoutMs, 30_000),
             snapshotTimeoutMs: Math.max(o.timeoutMs, 30_000),
             serveArgs: o.prefix.length ? ['--prefix', o.prefix.join(' ')] : [],
