@@ -63,12 +63,24 @@ interface Frame {
 /** Frames that broke the layout invariants, reported by the test that captured them. */
 const violations: string[] = [];
 
-function capture(session: string): Frame {
+function grab(session: string): Frame {
   const rows = Number(tmux(['display-message', '-p', '-t', at(session), '#{pane_height}']).trim());
   const raw = tmux(['capture-pane', '-p', '-t', at(session)]);
   const lines = raw.replace(/\n$/, '').split('\n');
-  const frame = { lines, text: lines.join('\n'), rows };
-  checkFrame(frame);
+  return { lines, text: lines.join('\n'), rows };
+}
+
+function capture(session: string): Frame {
+  const frame = grab(session);
+  const found: string[] = [];
+  checkFrame(frame, found);
+  if (found.length) {
+    // A capture can land in the middle of a redraw; a layout fault must still be there a moment later.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 150);
+    const again: string[] = [];
+    checkFrame(grab(session), again);
+    violations.push(...again);
+  }
   return frame;
 }
 
@@ -77,7 +89,7 @@ function capture(session: string): Frame {
  * the header on the first line (nothing scrolled it away), the footer on the second to last line
  * and the last row left free.
  */
-function checkFrame(f: Frame): void {
+function checkFrame(f: Frame, violations: string[]): void {
   if (f.lines.length > f.rows) violations.push(`frame of ${f.lines.length} lines on ${f.rows} rows:\n${f.text}`);
   if (!/\bcluster sandbox\b/.test(f.lines[0] ?? '')) return; // not drawn yet (or a dead pane)
   const footer = f.lines[f.rows - 2] ?? '';
