@@ -1,0 +1,360 @@
+/**
+ * Conformance over Pacemaker's own regression CIBs (shared/corpus/pacemaker-cts, 809 files).
+ *
+ * For every CIB: run the real crm_mon (the agent's CRM_MON_ARGS) on a temporary copy with
+ * CIB_file and TZ=UTC, parse its XML with parseCrmMon, and check the result against
+ *  - a second, independent reading of the same XML (fast-xml-parser, walked here in the test),
+ *  - the node and resource counts crm_mon 2.1.5 gave when MANIFEST.tsv was made,
+ *  - for every 8th file, the legacy `--as-xml` output of the same crm_mon (LEGACY_CRM_MON_ARGS).
+ * Files that crm_mon rejects (non-zero exit) must give a CrmMonParseError, never a crash.
+ * Totals go to test/conformance-totals.json.
+ */
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { XMLParser } from 'fast-xml-parser';
+import { describe, expect, it } from 'vitest';
+import {
+  CRM_MON_ARGS,
+  CrmMonParseError,
+  LEGACY_CRM_MON_ARGS,
+  parseCrmMon,
+  type CrmMonResult,
+} from '../../../../src/agent/parse/crm-mon.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const shared = path.resolve(here, '../../../../../shared');
+const ctsDir = path.join(shared, 'corpus/pacemaker-cts');
+const totalsFile = path.resolve(here, '../../../conformance-totals.json');
+const CRM_MON_TIMEOUT_MS = 120_000;
+const LEGACY_EVERY = 8;
+
+interface Run {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+  signal: string | null;
+}
+
+function runCrmMon(args: string[], cibFile: string): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      'crm_mon',
+      args,
+      {
+        env: { ...process.env, CIB_file: cibFile, TZ: 'UTC', LC_ALL: 'C' },
+        timeout: CRM_MON_TIMEOUT_MS,
+        maxBuffer: 256 * 1024 * 1024,
+        encoding: 'utf8',
+      },
+      (err, stdout, stderr) => {
+        const e = err as (NodeJS.ErrnoException & { code?: number | string; signal?: string }) | null;
+        if (e && typeof e.code === 'string') {
+          // spawn failure (ENOENT...): report it as a test failure with the reason
+          resolve({ stdout: '', stderr: `${e.code}: ${e.message}`, code: null, signal: null });
+          return;
+        }
+        resolve({ stdout, stderr, code: e ? (typeof e.code === 'number' ? e.code : null) : 0, signal: e?.signal ?? null });
+      },
+    );
+  });
+}
+
+async function pool<T, R>(items: T[], size: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
+  return out;
+}
+
+// ---- the independent reading: fast-xml-parser in document order, walked here -------------------
+
+interface El {
+  name: string;
+  attrs: Record<string, string>;
+  kids: El[];
+}
+
+const fxp = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseAttributeValue: false,
+  parseTagValue: false,
+});
+
+function toEl(raw: Record<string, unknown>): El | null {
+  const name = Object.keys(raw).find((k) => k !== ':@' && k !== '#text');
+  if (name === undefined) return null;
+  const kids = (raw[name] as Record<string, unknown>[]).map(toEl).filter((k): k is El => k !== null);
+  return { name, attrs: (raw[':@'] as Record<string, string>) ?? {}, kids };
+}
+
+interface RefInstance {
+  id: string;
+  agent: string;
+  role: string;
+  nodes: string[];
+  parent: string | null;
+}
+
+interface RefNode {
+  name: string;
+  id: string;
+  type: string;
+  flags: Record<string, boolean>;
+  resourcesRunning: number;
+  host: string | null;
+  container: string | null;
+}
+
+const FLAG_ATTRS: Record<string, string> = {
+  online: 'online',
+  standby: 'standby',
+  standbyOnFail: 'standby_onfail',
+  maintenance: 'maintenance',
+  pending: 'pending',
+  unclean: 'unclean',
+  shutdown: 'shutdown',
+  expectedUp: 'expected_up',
+  isDc: 'is_dc',
+};
+
+function referenceReading(xml: string): { nodes: RefNode[]; instances: RefInstance[] } {
+  const doc = (fxp.parse(xml) as Record<string, unknown>[]).map(toEl).filter((e): e is El => e !== null);
+  const root = doc.find((e) => e.name === 'pacemaker-result' || e.name === 'crm_mon');
+  if (!root) throw new Error('reference reading: no crm_mon root element');
+  const instances: RefInstance[] = [];
+  const walk = (el: El, parent: string | null) => {
+    for (const k of el.kids) {
+      if (k.name === 'resource') {
+        const role = k.attrs.role === 'Master' ? 'Promoted' : k.attrs.role === 'Slave' ? 'Unpromoted' : k.attrs.role;
+        instances.push({
+          id: k.attrs.id,
+          agent: k.attrs.resource_agent.replace('::', ':'),
+          role,
+          nodes: k.kids.filter((n) => n.name === 'node').map((n) => n.attrs.name),
+          parent,
+        });
+      } else if (k.name === 'group' || k.name === 'clone' || k.name === 'bundle') {
+        walk(k, k.attrs.id);
+      } else if (k.name === 'replica') {
+        walk(k, parent);
+      }
+    }
+  };
+  const resources = root.kids.find((k) => k.name === 'resources');
+  if (resources) walk(resources, null);
+
+  const nodes: RefNode[] = [];
+  for (const n of root.kids.find((k) => k.name === 'nodes')?.kids ?? []) {
+    if (n.name !== 'node') continue;
+    const containerId = n.attrs.id_as_resource ?? n.attrs.container_id;
+    const containerInstances = instances.filter((i) => i.id === containerId);
+    let type = n.attrs.type;
+    let host: string | null = null;
+    let container: string | null = null;
+    if (type === 'remote' && containerId !== undefined && !containerInstances.some((i) => i.agent === 'ocf:pacemaker:remote')) {
+      type = 'guest';
+      container = containerId;
+      host = containerInstances.find((i) => i.nodes.length > 0)?.nodes[0] ?? null;
+    }
+    const flags: Record<string, boolean> = {};
+    for (const [k, attr] of Object.entries(FLAG_ATTRS)) flags[k] = n.attrs[attr] === 'true';
+    nodes.push({ name: n.attrs.name, id: n.attrs.id, type, flags, resourcesRunning: Number(n.attrs.resources_running), host, container });
+  }
+  return { nodes, instances };
+}
+
+// ---- comparison ---------------------------------------------------------------------------------
+
+function compare(file: string, r: CrmMonResult, ref: ReturnType<typeof referenceReading>, problems: string[]): void {
+  const p = (msg: string) => problems.push(`${file}: ${msg}`);
+  if (r.nodes.length !== ref.nodes.length) p(`${r.nodes.length} nodes parsed, ${ref.nodes.length} in the XML`);
+  ref.nodes.forEach((rn, k) => {
+    const n = r.nodes[k];
+    if (!n) return;
+    const got = {
+      name: n.name, id: n.id, type: n.type, resourcesRunning: n.resourcesRunning, host: n.host, container: n.container,
+      flags: Object.fromEntries(Object.keys(FLAG_ATTRS).map((f) => [f, n[f as keyof typeof n]])),
+    };
+    const want = { name: rn.name, id: rn.id, type: rn.type, resourcesRunning: rn.resourcesRunning, host: rn.host, container: rn.container, flags: rn.flags };
+    if (JSON.stringify(got) !== JSON.stringify(want)) p(`node ${rn.name}: parsed ${JSON.stringify(got)}, XML says ${JSON.stringify(want)}`);
+  });
+  if (r.instances.length !== ref.instances.length) p(`${r.instances.length} instances parsed, ${ref.instances.length} in the XML`);
+  ref.instances.forEach((ri, k) => {
+    const i = r.instances[k];
+    if (!i) return;
+    const got = { id: i.id, role: i.role, nodes: i.nodes, parent: i.parent };
+    const want = { id: ri.id, role: ri.role, nodes: ri.nodes, parent: ri.parent };
+    if (JSON.stringify(got) !== JSON.stringify(want)) p(`instance #${k}: parsed ${JSON.stringify(got)}, XML says ${JSON.stringify(want)}`);
+  });
+}
+
+interface ManifestRow {
+  file: string;
+  nodes: number;
+  resources: number;
+  features: Set<string>;
+}
+
+function readManifest(): ManifestRow[] {
+  const lines = readFileSync(path.join(ctsDir, 'MANIFEST.tsv'), 'utf8').trim().split('\n');
+  const head = lines[0].split('\t');
+  const col = (name: string) => head.indexOf(name);
+  return lines.slice(1).map((line) => {
+    const f = line.split('\t');
+    return {
+      file: f[col('file')],
+      nodes: Number(f[col('nodes')]),
+      resources: Number(f[col('resources')]),
+      features: new Set((f[col('features')] ?? '').split(',').filter(Boolean)),
+    };
+  });
+}
+
+describe('conformance: crm_mon on every Pacemaker regression CIB', () => {
+  it('agrees with crm_mon on every node and every resource instance', { timeout: 900_000 }, async () => {
+    if (!existsSync(path.join(ctsDir, 'MANIFEST.tsv'))) {
+      throw new Error(
+        `The Pacemaker CTS corpus is missing: expected ${ctsDir}/MANIFEST.tsv ` +
+          '(the shared/ folder next to the project checkout). This test needs it and does not skip.',
+      );
+    }
+    const manifest = readManifest();
+    expect(manifest.length).toBe(809);
+    const version = await runCrmMon(['--version'], '/dev/null');
+    expect(version.code, `crm_mon --version failed: ${version.stderr}`).toBe(0);
+
+    const tmpRoot = mkdtempSync(path.join(os.tmpdir(), 'pcmk-cts-'));
+    const problems: string[] = [];
+    const totals = {
+      pacemaker: version.stdout.split('\n')[0].trim(),
+      crmMonArgs: CRM_MON_ARGS,
+      files: 0,
+      parsed: 0,
+      crmMonRejected: 0,
+      crmMonRejectedFiles: [] as string[],
+      nodes: 0,
+      memberNodes: 0,
+      remoteNodes: 0,
+      guestNodes: 0,
+      instances: 0,
+      bundles: 0,
+      failures: 0,
+      failcounts: 0,
+      operations: 0,
+      tickets: 0,
+      bans: 0,
+      legacyFilesCompared: 0,
+      parseMs: 0,
+      wallMs: 0,
+    };
+    const started = performance.now();
+    const workers = Math.max(2, Math.min(4, os.availableParallelism()));
+    try {
+      await pool(manifest, workers, async (row, index) => {
+        const dir = path.join(tmpRoot, String(index));
+        const cib = path.join(dir, 'cib.xml');
+        mkdirSync(dir);
+        copyFileSync(path.join(ctsDir, row.file), cib);
+        const run = await runCrmMon(CRM_MON_ARGS, cib);
+        totals.files++;
+        if (run.code === null) {
+          problems.push(`${row.file}: crm_mon did not run: ${run.stderr || run.signal}`);
+          return;
+        }
+        if (run.code !== 0) {
+          totals.crmMonRejected++;
+          totals.crmMonRejectedFiles.push(row.file);
+          try {
+            parseCrmMon(run.stdout);
+            problems.push(`${row.file}: crm_mon exited ${run.code} but the output parsed without an error`);
+          } catch (e) {
+            if (!(e instanceof CrmMonParseError)) problems.push(`${row.file}: crash on rejected output: ${String(e)}`);
+            else if (e.message.length < 20) problems.push(`${row.file}: unclear error message: ${e.message}`);
+          }
+          return;
+        }
+        let r: CrmMonResult;
+        const t0 = performance.now();
+        try {
+          r = parseCrmMon(run.stdout);
+        } catch (e) {
+          problems.push(`${row.file}: parse failed: ${String(e)}`);
+          return;
+        }
+        totals.parseMs += performance.now() - t0;
+        totals.parsed++;
+        if (r.warnings.length > 0) problems.push(`${row.file}: warnings ${JSON.stringify(r.warnings)}`);
+        compare(row.file, r, referenceReading(run.stdout), problems);
+        if (r.cluster.counts.nodes !== row.nodes || r.cluster.counts.resources !== row.resources) {
+          problems.push(`${row.file}: counts ${JSON.stringify(r.cluster.counts)} differ from MANIFEST (${row.nodes} nodes, ${row.resources} resources)`);
+        }
+        const guests = r.nodes.filter((n) => n.type === 'guest').length;
+        const remotes = r.nodes.filter((n) => n.type === 'remote').length;
+        if ((guests > 0) !== row.features.has('mon:guest-node')) problems.push(`${row.file}: ${guests} guest nodes but MANIFEST mon:guest-node=${row.features.has('mon:guest-node')}`);
+        if ((remotes > 0) !== row.features.has('mon:remote-node')) problems.push(`${row.file}: ${remotes} remote nodes but MANIFEST mon:remote-node=${row.features.has('mon:remote-node')}`);
+        for (const n of r.nodes) {
+          if (n.type === 'guest' && n.online && n.host === null && r.instances.some((i) => i.id === n.container && i.active)) {
+            problems.push(`${row.file}: guest ${n.name} is online, its container is active, but no host`);
+          }
+        }
+
+        totals.nodes += r.nodes.length;
+        totals.memberNodes += r.nodes.filter((n) => n.type === 'member').length;
+        totals.remoteNodes += remotes;
+        totals.guestNodes += guests;
+        totals.instances += r.instances.length;
+        totals.bundles += r.tree.filter((t) => t.kind === 'bundle').length;
+        totals.failures += r.failures.length;
+        totals.failcounts += r.failcounts.length;
+        totals.operations += r.operations.length;
+        totals.tickets += r.tickets.length;
+        totals.bans += r.bans.length;
+
+        if (index % LEGACY_EVERY === 0) {
+          const legacy = await runCrmMon(LEGACY_CRM_MON_ARGS, cib);
+          if (legacy.code !== 0) {
+            problems.push(`${row.file}: legacy crm_mon exited ${legacy.code}: ${legacy.stderr.slice(0, 200)}`);
+          } else {
+            try {
+              const l = parseCrmMon(legacy.stdout);
+              if (l.format !== 'legacy-crm_mon') problems.push(`${row.file}: legacy output not detected as legacy`);
+              if (JSON.stringify(l.nodes) !== JSON.stringify(r.nodes)) problems.push(`${row.file}: legacy nodes differ`);
+              if (JSON.stringify(l.instances) !== JSON.stringify(r.instances)) problems.push(`${row.file}: legacy instances differ`);
+              totals.legacyFilesCompared++;
+            } catch (e) {
+              problems.push(`${row.file}: legacy parse failed: ${String(e)}`);
+            }
+          }
+        }
+        rmSync(dir, { recursive: true, force: true });
+      });
+    } finally {
+      rmSync(tmpRoot, { recursive: true, force: true });
+    }
+    totals.wallMs = Math.round(performance.now() - started);
+    totals.parseMs = Math.round(totals.parseMs);
+    totals.crmMonRejectedFiles.sort();
+    // The committed file keeps the counts only (timings differ run to run and are printed).
+    const { parseMs: _p, wallMs: _w, ...counts } = totals;
+    writeFileSync(totalsFile, `${JSON.stringify(counts, null, 2)}\n`);
+    console.log(`conformance totals: ${JSON.stringify({ ...totals, crmMonRejectedFiles: totals.crmMonRejectedFiles.length })}`);
+
+    expect(problems.slice(0, 50)).toEqual([]);
+    expect(totals.files).toBe(809);
+    expect(totals.parsed + totals.crmMonRejected).toBe(809);
+    expect(totals.guestNodes).toBeGreaterThan(0);
+    expect(totals.remoteNodes).toBeGreaterThan(0);
+    expect(totals.bundles).toBeGreaterThan(0);
+  });
+});
