@@ -254,6 +254,7 @@ export function buildSnapshot(raw: RawOutputs, opts: BuildOptions = {}): Cluster
     nodeAttributes: mon?.nodeAttributes ?? {},
     tickets: mon?.tickets ?? [],
     constraints: cib?.constraints ?? { location: [], order: [], colocation: [], sets: {} },
+    bans: mon?.bans ?? [],
     corosync,
     sources,
     warnings,

@@ -331,6 +331,20 @@ export interface ClusterInfo {
   cibVersion: string | null;
 }
 
+/**
+ * A location crm_mon has evaluated for a node (rules included): crm_mon's `<bans>`, e.g. a clone
+ * kept off remote and guest nodes by `#kind ne cluster` appears once per such node.
+ */
+export interface ResourceBan {
+  /** The location constraint (or its rule) id. */
+  id: string;
+  resource: string;
+  node: string;
+  /** Location score; -INFINITY is -Number.MAX_SAFE_INTEGER. */
+  weight: number;
+  promotedOnly: boolean;
+}
+
 export interface ClusterSnapshot {
   schema: typeof SNAPSHOT_SCHEMA;
   /** ISO time the snapshot was built (injected clock). */
@@ -349,6 +363,8 @@ export interface ClusterSnapshot {
   nodeAttributes: Record<string, Record<string, string>>;
   tickets: Ticket[];
   constraints: Constraints;
+  /** crm_mon's evaluated bans; absent in snapshots of agents that predate it. */
+  bans?: ResourceBan[];
   /** null when corosync tools are absent (e.g. on a pacemaker_remote node); see sources. */
   corosync: CorosyncInfo | null;
   sources: SourceStatus[];

@@ -26,6 +26,7 @@ import type {
   OperationRecord,
   PrimitiveConfig,
   ResourceConfig,
+  ResourceBan,
   ResourceInstance,
   Role,
   SnapshotWarning,
@@ -79,14 +80,8 @@ export class CrmMonParseError extends Error {
   }
 }
 
-export interface CrmMonBan {
-  id: string;
-  resource: string;
-  node: string;
-  /** Location score; -INFINITY is -Number.MAX_SAFE_INTEGER. */
-  weight: number;
-  promotedOnly: boolean;
-}
+/** crm_mon's evaluated bans are the snapshot's (one type). */
+export type CrmMonBan = ResourceBan;
 
 export type CrmMonCluster = Omit<ClusterInfo, 'options' | 'cibVersion' | 'name'> & {
   options: Record<string, string>;

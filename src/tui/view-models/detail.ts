@@ -3,6 +3,7 @@ import type { ClusterSnapshot, PrimitiveConfig, ResourceConfig } from '../../mod
 import type { Target, Tone } from './rows.js';
 import { baseId, formatCount, formatTime } from './format.js';
 import { findResource, instanceFlags } from './resources.js';
+import { visible } from '../../model/view/index.js';
 import { nodeAttributesText, nodeLabel, nodeLinks, nodeState } from './nodes.js';
 import { locationNote } from './constraints.js';
 
@@ -22,13 +23,13 @@ class Lines {
   readonly lines: DetailLine[] = [];
   section(title: string) {
     if (this.lines.length) this.lines.push({ text: '', tone: 'normal' });
-    this.lines.push({ text: title, tone: 'heading' });
+    this.lines.push({ text: visible(title), tone: 'heading' });
   }
   kv(key: string, value: string, tone: Tone = 'normal') {
-    this.lines.push({ text: `  ${key.padEnd(18)} ${value}`, tone });
+    this.lines.push({ text: visible(`  ${key.padEnd(18)} ${value}`), tone });
   }
   line(text: string, tone: Tone = 'normal') {
-    this.lines.push({ text: `  ${text}`, tone });
+    this.lines.push({ text: visible(`  ${text}`), tone });
   }
   none() {
     this.line('(none)', 'dim');
@@ -88,7 +89,7 @@ export function toResourceDetail(snapshot: ClusterSnapshot, id: string): DetailM
   out.section('Instances');
   if (!insts.length) out.none();
   for (const i of insts) {
-    const flags = instanceFlags(i);
+    const flags = instanceFlags(i, snapshot);
     const tone: Tone = i.failed || i.blocked ? 'error' : !i.active ? 'warn' : 'normal';
     out.line(`${i.id.padEnd(24)} ${i.role.padEnd(11)} ${(i.nodes.join(' ') || '-').padEnd(16)} ${flags.join(' ')}`, tone);
   }
@@ -168,7 +169,7 @@ export function toResourceDetail(snapshot: ClusterSnapshot, id: string): DetailM
   const cons = constraintLines(snapshot, (r) => r !== null && (ids.has(r) || ids.has(baseId(r))), () => false);
   if (!cons.length) out.none();
   out.lines.push(...cons);
-  return { title: `resource ${id}`, lines: out.lines, found };
+  return { title: visible(`resource ${id}`), lines: out.lines, found };
 }
 
 function constraintLines(
@@ -243,7 +244,7 @@ export function toNodeDetail(snapshot: ClusterSnapshot, name: string): DetailMod
   const insts = snapshot.instances.filter((i) => i.nodes.includes(name));
   if (!insts.length) out.none();
   for (const i of insts) {
-    out.line(`${(i.parent ? `${i.parent}/${i.id}` : i.id).padEnd(30)} ${i.role.padEnd(11)} ${instanceFlags(i).join(' ')}`.trimEnd(), i.failed ? 'error' : 'normal');
+    out.line(`${(i.parent ? `${i.parent}/${i.id}` : i.id).padEnd(30)} ${i.role.padEnd(11)} ${instanceFlags(i, snapshot).join(' ')}`.trimEnd(), i.failed ? 'error' : 'normal');
   }
 
   out.section('Failed actions');
@@ -262,7 +263,7 @@ export function toNodeDetail(snapshot: ClusterSnapshot, name: string): DetailMod
   const cons = constraintLines(snapshot, () => false, (n) => n === name);
   if (!cons.length) out.none();
   out.lines.push(...cons);
-  return { title: `node ${name}`, lines: out.lines, found: !!node };
+  return { title: visible(`node ${name}`), lines: out.lines, found: !!node };
 }
 
 /** Detail for a row's target (constraints show their resource's detail when known). */
@@ -275,6 +276,6 @@ export function toDetail(snapshot: ClusterSnapshot | null, target: Target): Deta
       return toResourceDetail(snapshot, target.id);
     case 'constraint':
       if (target.resource) return toResourceDetail(snapshot, target.resource);
-      return { title: `constraint ${target.id}`, lines: [{ text: `constraint ${target.id}`, tone: 'normal' }], found: true };
+      return { title: visible(`constraint ${target.id}`), lines: [{ text: visible(`constraint ${target.id}`), tone: 'normal' }], found: true };
   }
 }

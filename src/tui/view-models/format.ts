@@ -19,12 +19,8 @@ export function formatTime(iso: string | null): string {
   return new Date(t).toISOString().slice(0, 19).replace('T', ' ');
 }
 
-/** Fail count as shown: "" for 0, "INF" for Pacemaker's INFINITY. */
-export function formatCount(n: number): string {
-  if (!n) return '';
-  if (n >= Number.MAX_SAFE_INTEGER || n >= 1_000_000) return 'INF';
-  return String(n);
-}
+/** Fail count as shown: "" for 0, "INF" for Pacemaker's INFINITY (decided by the shared view model). */
+export { formatFailCount as formatCount } from '../../model/view/resources.js';
 
 /** Instance ids of anonymous clones may carry ":N"; the configured id is without it. */
 export function baseId(id: string): string {

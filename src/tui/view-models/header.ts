@@ -1,4 +1,5 @@
 /** Header: cluster facts, every host's connection state and snapshot age, split-view warnings. */
+import { visible } from '../../model/view/text.js';
 import type { ClusterView, HostStatus } from '../types.js';
 import type { Tone } from './rows.js';
 import { formatAge } from './format.js';
@@ -39,7 +40,7 @@ function hostTone(h: HostStatus): Tone {
 export function toHeader(view: ClusterView, now: number): HeaderModel {
   const snap = view.snapshot;
   const facts: Segment[] = [];
-  const fact = (label: string, value: string, tone: Tone = 'normal') => facts.push({ text: `${label} ${value}`, tone });
+  const fact = (label: string, value: string, tone: Tone = 'normal') => facts.push({ text: visible(`${label} ${value}`), tone });
   if (view.context) fact('ctx', view.context, 'info');
   if (snap) {
     const c = snap.cluster;
@@ -70,13 +71,13 @@ export function toHeader(view: ClusterView, now: number): HeaderModel {
   }));
   const warnings: Segment[] = [];
   for (const d of view.disagreements) {
-    warnings.push({ text: d.kind.startsWith('split') ? `SPLIT VIEW: ${d.message}` : d.message, tone: 'error' });
+    warnings.push({ text: visible(d.kind.startsWith('split') ? `SPLIT VIEW: ${d.message}` : d.message), tone: 'error' });
   }
   if (!snap) {
     const any = view.hosts.some((h) => h.state === 'connecting');
     const err = view.hosts.find((h) => h.lastError)?.lastError;
     warnings.push({
-      text: any ? 'waiting for the first snapshot...' : `no snapshot${err ? `: ${err}` : ''}`,
+      text: any ? 'waiting for the first snapshot...' : visible(`no snapshot${err ? `: ${err}` : ''}`),
       tone: any ? 'info' : 'error',
     });
   } else if (view.hosts.length && view.hosts.every((h) => h.state === 'stale' || h.state === 'down')) {
@@ -92,6 +93,6 @@ export function hostSegments(hosts: readonly HostBadge[]): Segment[] {
     const state = h.state === 'live' ? 'live' : h.state.toUpperCase();
     const parts = [h.name, state, h.age].filter(Boolean).join(' ');
     const err = h.error && h.state !== 'live' ? ` (${h.error})` : '';
-    return { text: `${parts}${err}`, tone: h.tone };
+    return { text: visible(`${parts}${err}`), tone: h.tone };
   });
 }

@@ -1,4 +1,5 @@
 /** Shared row, column and tree types for the pure view-models, plus fitting rows to a width. */
+import { visible } from '../../model/view/text.js';
 
 export type Tone = 'normal' | 'ok' | 'warn' | 'error' | 'dim' | 'info' | 'heading';
 
@@ -124,7 +125,8 @@ export function layoutColumns(columns: readonly Column[], width: number, ideal?:
 /** Cut or pad `text` to exactly `width` cells (an ellipsis marks a cut). */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
   if (width <= 0) return '';
-  const clean = text.replace(/[\r\n\t]/g, ' ');
+  // Cluster strings reach the terminal only through visible(): control characters show as ^[ etc.
+  const clean = visible(text);
   if (clean.length > width) return width === 1 ? clean.slice(0, 1) : `${clean.slice(0, width - 1)}…`;
   return align === 'right' ? clean.padStart(width) : clean.padEnd(width);
 }

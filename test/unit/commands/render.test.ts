@@ -28,11 +28,14 @@ describe('pcmk text rendering', () => {
     const guest = snap.nodes.find((n) => n.name === 'guest-1')!;
     expect(text).toMatch(new RegExp(`guest-1\\s+guest\\s+online\\s+\\d+\\s+${guest.host} \\(guest-1-vm\\)`));
     expect(text).toMatch(/remote-1\s+remote\s+online/);
-    expect(text).toMatch(/ {2}docker\s+group\n {4}dockerIP/);
+    expect(text).toMatch(/ {2}docker\s+group\s+2\/2 up\s+cluster-\d\n {4}dockerIP/);
     expect(text).toContain('votes 3/3 (quorum 2)');
-    // Stopped anonymous clone instances are one line.
+    // dlm-clone is kept off remote and guest nodes by a rule: its two stopped instances cannot
+    // run anywhere and say so; the clone is fully up.
+    expect(text).toMatch(/ {2}dlm-clone\s+clone\s+3\/3 up \(2 not allowed on any node\)/);
     const stopped = text.split('\n').filter((l) => /^\s+dlm\s.*Stopped/.test(l));
-    expect(stopped.length).toBeLessThanOrEqual(1);
+    expect(stopped).toHaveLength(2);
+    for (const l of stopped) expect(l).toContain('(not allowed on any node)');
   });
 
   it('marks the DC and lists no leftovers on a clean cluster', () => {

@@ -22,8 +22,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const NOW = Date.parse('2024-05-01T12:00:00Z');
 
 /** A real snapshot: crm_mon capture + the CIB it was taken from. */
-export function realSnapshot(name: 'cts-cli-crm_mon' | 'bundle-order-stop-clone' | 'cloned-group-stop'): ClusterSnapshot {
+export function realSnapshot(name: 'cts-cli-crm_mon' | 'bundle-order-stop-clone' | 'cloned-group-stop' | 'bundle-order-fencing'): ClusterSnapshot {
   const cibPath: Record<typeof name, string> = {
+    'bundle-order-fencing': 'scheduler/bundle-order-fencing.xml',
     'cts-cli-crm_mon': 'cli/crm_mon.xml',
     'bundle-order-stop-clone': 'scheduler/bundle-order-stop-clone.xml',
     'cloned-group-stop': 'scheduler/cloned-group-stop.xml',

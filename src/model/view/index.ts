@@ -1,0 +1,3 @@
+export * from './text.js';
+export * from './resources.js';
+export * from './nodes.js';
