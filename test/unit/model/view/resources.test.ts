@@ -13,7 +13,7 @@ import { flattenResourceTree, toResourceTree, type ResourceRow } from '../../../
 import { toNodeViewRows } from '../../../../src/model/view/nodes.js';
 import { resourceLines } from '../../../../src/commands/render.js';
 import { toResourceRows } from '../../../../src/tui/view-models/resources.js';
-import { realSnapshot, sandboxSnapshot, inst } from '../../tui-fixtures.js';
+import { realSnapshot, sandboxSnapshot, inst } from '../../tui/fixtures.js';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../fixtures/sandbox');
 const read = (f: string) => readFileSync(path.join(fixtures, f), 'utf8');
