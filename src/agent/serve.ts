@@ -8,6 +8,8 @@ import type { Readable, Writable } from 'node:stream';
 import type { Agent } from './agent.js';
 import { PROTOCOL_VERSION, type AgentMessage, type Capability, type ClientRequest } from '../model/protocol.js';
 import { SNAPSHOT_SCHEMA } from '../model/snapshot.js';
+import { isRequestId } from '../model/actions.js';
+import { parseActionRequest } from './actions/request.js';
 
 export const AGENT_VERSION = '0.1.0';
 
@@ -52,9 +54,16 @@ export function parseRequest(line: string): ClientRequest {
         maxIntervalMs: typeof m.maxIntervalMs === 'number' ? m.maxIntervalMs : undefined,
       };
     case 'action': {
-      const a = m.action as Record<string, unknown> | undefined;
-      if (!a || typeof a !== 'object' || typeof a.name !== 'string') throw new ProtocolError('bad-request', 'action request needs action.name');
-      return { id, type: 'action', action: a as { name: string }, dryRun: m.dryRun === true };
+      const wait = typeof m.wait === 'number' && Number.isFinite(m.wait) && m.wait > 0 ? Math.min(Math.round(m.wait), 3600) : undefined;
+      if (m.requestId !== undefined && !isRequestId(m.requestId)) throw new ProtocolError('bad-request', 'requestId must be letters, digits and ._:- (at most 64)');
+      return {
+        id,
+        type: 'action',
+        action: parseActionRequest(m.action),
+        dryRun: m.dryRun === true,
+        ...(wait !== undefined ? { wait } : {}),
+        ...(typeof m.requestId === 'string' ? { requestId: m.requestId } : {}),
+      };
     }
     default:
       throw new ProtocolError('unknown-type', `unknown request type ${JSON.stringify(m.type)}`);

@@ -82,6 +82,6 @@ export async function ipmiCommand(p: ParsedArgs, w: Io): Promise<number> {
 export async function fencingCommand(p: ParsedArgs, w: Io, openSession: () => Session): Promise<number> {
   const cmd = p.positional[0];
   if (cmd === 'ipmi') return ipmiCommand(p, w);
-  const { fenceTestCommand, fenceCommand } = await import('./fence-check.js');
-  return cmd === 'fence-test' ? fenceTestCommand(p, w, openSession) : fenceCommand(p, w, openSession);
+  const { fenceTestCommand } = await import('./fence-check.js');
+  return fenceTestCommand(p, w, openSession);
 }

@@ -4,7 +4,11 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs, UsageError, type GlobalOptions, type ParsedArgs } from './args.js';
 import { ansi, renderConstraints, renderNodes, renderResources, renderStatus, styleFor, table, type Style } from './render.js';
-import { openTarget, Session, SessionError } from './session.js';
+import { openTarget, OutcomeUnknownError, Session, SessionError } from './session.js';
+import { actionScope, changesCluster, isDestructive, type Action, type OnOff } from '../model/actions.js';
+import type { ActionResponse } from '../agent/actions/handle.js';
+import type { AuditEntry } from '../agent/actions/audit.js';
+import { OUTCOME_UNKNOWN_EXIT } from './outcome.js';
 import type { ClusterView, HostStatus } from '../aggregate/merge-view.js';
 
 export const EXIT = {
@@ -17,6 +21,7 @@ export const EXIT = {
   splitView: 100,
   notConnected: 102,
   fencingNotReady: 3,
+  outcomeUnknown: OUTCOME_UNKNOWN_EXIT,
 } as const;
 
 export const USAGE = `usage: pcmk [options] <command> [args]
@@ -27,19 +32,20 @@ Reading
   resources [ID]                the resource tree, with bundle replicas
   constraints                   location/order/colocation; cli-prefer/cli-ban and expired marked
   failcount show [RSC] [--node N]
-  log                           the local audit log of changes made with pcmk
+  log                           the local audit log of every change made from this machine
 
 Changing (preview with --dry-run; destructive ones need --yes when not interactive)
   move RSC [NODE] [--keep-constraint] [--lifetime PT1H]
   ban RSC [NODE] [--lifetime PT1H]          clear RSC [NODE] [--expired]
   cleanup [RSC] [--node N] [--op OP --interval I]      refresh [RSC] [--node N]
   failcount reset RSC [--node N]
-  standby NODE | unstandby NODE             maintenance on|off [NODE | --cluster]
-  enable RSC | disable RSC | restart RSC
+  standby NODE | unstandby NODE
+  maintenance on|off --resource RSC | NODE | --cluster    one resource, one node, or the whole cluster
+  enable RSC | disable RSC | restart RSC [--node N]
 
 Fencing
   fence-test                    fencing readiness check; fires no shot
-  fence NODE [--off]            real fencing (reboot, or off); needs --yes
+  fence NODE [--off]            real fencing through the cluster's fencer (reboot, or off)
   ipmi HOST power status|on|off|cycle | identify   direct BMC access (PCMK_IPMI_USER/PASSWORD)
 
 Inventory
@@ -59,6 +65,7 @@ Other options
 Exit codes
   0 ok   1 failed   3 a node cannot be fenced   64 usage   66 needs --yes   67 refused by --read-only
   69 no host answered   100 hosts disagree (split view)   102 cannot reach the cluster
+  103 a change's host stopped answering: outcome unknown (never resent; the state is read back)
   65, 80-90, 105-113, 124: refused actions (see README)
 `;
 
@@ -69,8 +76,8 @@ interface Io {
   style: Style;
 }
 
-const CHANGING = new Set(['move', 'ban', 'clear', 'cleanup', 'refresh', 'standby', 'unstandby', 'maintenance', 'enable', 'disable', 'restart', 'fence']);
-const DESTRUCTIVE = new Set(['ban', 'disable', 'standby', 'maintenance', 'fence']);
+/** Commands that name an action of the table (src/model/actions.ts); toAction builds the request. */
+export const ACTION_COMMANDS: ReadonlySet<string> = new Set(['move', 'ban', 'clear', 'cleanup', 'refresh', 'failcount', 'standby', 'unstandby', 'maintenance', 'enable', 'disable', 'restart', 'fence']);
 
 function hostLine(h: { name: string; state: string; mode: string | null; snapshotAgeMs: number | null; lastError: string | null }, st: Style): string {
   const age = h.snapshotAgeMs != null ? ` ${(h.snapshotAgeMs / 1000).toFixed(1)}s` : '';
@@ -110,8 +117,13 @@ async function confirm(io: Io, question: string): Promise<boolean> {
   }
 }
 
-/** Builds the named action request of a changing command from its words and flags. */
-export function toAction(p: ParsedArgs): Record<string, unknown> {
+/** Drops undefined fields so requests compare and print cleanly. */
+function compact<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Builds the typed action request of an action command from its words and flags. */
+export function toAction(p: ParsedArgs): Action {
   const [cmd, a1, a2] = p.positional;
   const f = p.flags;
   const str = (k: string) => (typeof f[k] === 'string' ? (f[k] as string) : undefined);
@@ -121,56 +133,58 @@ export function toAction(p: ParsedArgs): Record<string, unknown> {
   };
   switch (cmd) {
     case 'move':
-      return { name: 'move', resource: need(a1, 'a resource'), node: a2 ?? str('node'), keepConstraint: f['keep-constraint'] === true || undefined, lifetime: str('lifetime') };
+      return compact({ name: 'move', resource: need(a1, 'a resource'), node: a2 ?? str('node'), keepConstraint: f['keep-constraint'] === true || undefined, lifetime: str('lifetime') });
     case 'ban':
-      return { name: 'ban', resource: need(a1, 'a resource'), node: a2 ?? str('node'), lifetime: str('lifetime') };
+      return compact({ name: 'ban', resource: need(a1, 'a resource'), node: a2 ?? str('node'), lifetime: str('lifetime') });
     case 'clear':
-      return { name: 'clear', resource: a1, node: a2 ?? str('node'), expired: f.expired === true || undefined };
+      return compact({ name: 'clear', resource: a1, node: a2 ?? str('node'), expired: f.expired === true || undefined });
     case 'cleanup':
-      return { name: 'cleanup', resource: a1, node: str('node'), operation: str('op'), interval: str('interval') };
+      return compact({ name: 'cleanup', resource: a1, node: str('node'), operation: str('op'), interval: str('interval') });
     case 'refresh':
-      return { name: 'refresh', resource: a1, node: str('node') };
+      return compact({ name: 'refresh', resource: a1, node: str('node') });
     case 'standby':
     case 'unstandby':
       return { name: cmd, node: need(a1 ?? str('node'), 'a node') };
     case 'maintenance': {
       if (a1 !== 'on' && a1 !== 'off') throw new UsageError('maintenance needs on or off');
+      const state: OnOff = a1;
+      const resource = str('resource');
       const node = a2 ?? str('node');
-      if (!node && f['cluster-wide'] !== true) throw new UsageError('maintenance on|off needs a NODE or --cluster (the whole cluster)');
-      return { name: 'maintenance', state: a1, node };
+      const cluster = f['cluster-wide'] === true;
+      if ([resource, node, cluster || undefined].filter((x) => x !== undefined).length !== 1) {
+        throw new UsageError('maintenance on|off needs exactly one scope: --resource RSC, a NODE, or --cluster (the whole cluster)');
+      }
+      if (resource) return { name: 'resource-maintenance', resource, state };
+      if (node) return { name: 'node-maintenance', node, state };
+      return { name: 'cluster-maintenance', state };
     }
     case 'enable':
     case 'disable':
+      return { name: cmd, resource: need(a1, 'a resource') };
     case 'restart':
-      return { name: cmd, resource: need(a1, 'a resource'), node: cmd === 'restart' ? str('node') : undefined };
+      return compact({ name: 'restart', resource: need(a1, 'a resource'), node: str('node') });
     case 'failcount':
-      if (a1 === 'reset') return { name: 'failcount-reset', resource: need(a2, 'a resource'), node: str('node'), operation: str('op'), interval: str('interval') };
-      return { name: 'failcount-show', resource: a1 === 'show' ? a2 : a1, node: str('node') };
+      if (a1 === 'reset') return compact({ name: 'failcount-reset', resource: need(a2, 'a resource'), node: str('node'), operation: str('op'), interval: str('interval') });
+      return compact({ name: 'failcount-show', resource: a1 === 'show' ? a2 : a1, node: str('node') });
+    case 'fence':
+      if (p.positional.length > 2) throw new UsageError(`fence takes one node (got ${p.positional.slice(1).join(' ')})`);
+      return compact({ name: 'fence', node: need(a1 ?? str('node'), 'a node'), off: f.off === true || undefined });
     default:
       throw new UsageError(`unknown command ${cmd}`);
   }
 }
 
-function strip(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-}
-
 /** Prints an action's plan/preview/result as returned by the agent. */
-export function renderActionResult(r: unknown, st: Style): string[] {
-  const res = r as {
-    plan?: { summary?: string; steps?: Array<{ tool: string; args: string[]; description?: string }> };
-    preview?: { lines?: string[]; text?: string } | string[] | null;
-    result?: { ok?: boolean; message?: string; steps?: Array<{ ok: boolean; description?: string; stderr?: string }> };
-    rows?: unknown[];
-  };
+export function renderActionResult(res: ActionResponse, st: Style): string[] {
   const out: string[] = [];
   if (res?.plan?.summary) out.push(st.bold(res.plan.summary));
+  if (res?.plan) out.push(`Scope: ${res.plan.scope ?? actionScope(res.plan.request)}${res.plan.danger ? '  (destructive: needs confirmation)' : ''}`);
+  for (const wmsg of res?.plan?.warnings ?? []) out.push(st.yellow(`! ${wmsg}`));
   if (res?.plan?.steps?.length) {
     out.push('Plan:');
     for (const s of res.plan.steps) out.push(`  ${[s.tool, ...s.args].join(' ')}${s.description ? st.dim(`   # ${s.description}`) : ''}`);
   }
-  const prev = res?.preview;
-  const prevLines = Array.isArray(prev) ? prev : prev?.lines ?? (prev?.text ? prev.text.split('\n') : []);
+  const prevLines = res?.preview?.lines ?? [];
   if (prevLines.length) {
     out.push('Transition preview (crm_simulate):');
     for (const l of prevLines) out.push(`  ${l}`);
@@ -178,6 +192,7 @@ export function renderActionResult(r: unknown, st: Style): string[] {
   if (res?.result) {
     out.push(res.result.ok === false ? st.red(`Failed: ${res.result.message ?? ''}`) : st.green(`Done${res.result.message ? `: ${res.result.message}` : ''}`));
   }
+  if (res?.requestId) out.push(st.dim(`Request id: ${res.requestId} (pcmk log)`));
   return out;
 }
 
@@ -212,23 +227,19 @@ export async function main(argv: string[], io?: Partial<Io>): Promise<number> {
       const { readAuditLog } = await import('../agent/actions/index.js');
       const entries = readAuditLog();
       if (o.json) json(entries);
-      else
-        for (const e of entries as Array<Record<string, unknown>>) {
-          const res = e.result as { ok?: boolean; message?: string } | undefined;
-          const plan = e.plan as { summary?: string } | undefined;
-          w.out(`${e.time ?? ''}  ${e.user ?? ''}@${e.host ?? ''}${e.via ? ` -> ${e.via}` : ''}  ${plan?.summary ?? (e.action as { name?: string })?.name ?? ''}  ${res?.ok === false ? `FAILED ${res.message ?? ''}` : 'ok'}`);
-        }
+      else for (const e of entries) w.out(auditLine(e));
       return EXIT.ok;
     }
-    if (cmd === 'ipmi' || cmd === 'fence-test' || cmd === 'fence') {
+    if (cmd === 'ipmi' || cmd === 'fence-test') {
       const { fencingCommand } = await import('./fencing.js');
       const target = await openTarget(o);
       return await fencingCommand(p, w, () => new Session(target, o, false));
     }
 
-    const changing = CHANGING.has(cmd) || (cmd === 'failcount' && p.positional[1] === 'reset');
-    const reading = ['status', 'nodes', 'resources', 'constraints'].includes(cmd) || (cmd === 'failcount' && !changing);
-    if (!changing && !reading) throw new UsageError(`unknown command ${cmd}`);
+    const reading = ['status', 'nodes', 'resources', 'constraints'].includes(cmd);
+    if (!reading && !ACTION_COMMANDS.has(cmd)) throw new UsageError(`unknown command ${cmd}`);
+    const action = reading ? null : toAction(p);
+    const changing = action !== null && changesCluster(action.name);
     if (changing && o.readOnly) {
       w.err(`pcmk: refusing ${cmd}: --read-only`);
       return EXIT.readOnly;
@@ -236,7 +247,7 @@ export async function main(argv: string[], io?: Partial<Io>): Promise<number> {
 
     const session = new Session(await openTarget(o), o, false);
     try {
-      if (reading && cmd !== 'failcount') {
+      if (!action) {
         const { view } = await readView(session);
         const s = view.primary?.snapshot;
         if (o.json) {
@@ -268,27 +279,28 @@ export async function main(argv: string[], io?: Partial<Io>): Promise<number> {
         return viewExit(view);
       }
 
-      const action = strip(toAction(p));
-      if (changing && DESTRUCTIVE.has(cmd) && !o.dryRun && !o.yes) {
+      if (action.name === 'fence' && !o.json) {
+        // What the fencer will use, from the readiness check (a read): shown before anything runs.
+        const { fenceDeviceLines } = await import('./fence-check.js');
+        for (const l of await fenceDeviceLines(session, action.node, action.off === true).catch(() => [])) w.err(l);
+      }
+      if (changing && isDestructive(action.name) && !o.dryRun && !o.yes) {
         // Show the plan first, then ask (or refuse when nobody can answer).
-        const preview = await session.action(action, true);
+        const preview = await session.action({ action, dryRun: true, client: 'pcmk' });
         for (const l of renderActionResult(preview, st)) w.err(l);
-        const ok = w.isTTY && (await confirm(w, `${cmd} is destructive. Proceed? [y/N] `));
+        const ok = w.isTTY && (await confirm(w, `${cmd} of ${actionScope(action)} is destructive. Proceed? [y/N] `));
         if (!ok) {
           w.err(`pcmk: ${cmd} not done: add --yes to confirm`);
           return EXIT.needsConfirmation;
         }
       }
-      if (o.wait != null) action.wait = o.wait;
-      const result = await session.action(action, o.dryRun || !changing);
-      if (changing && !o.dryRun && session.target.kind === 'ssh') await auditLocally(result, session.target.label);
+      const result = await session.action({ action, dryRun: o.dryRun, wait: o.wait, client: 'pcmk' });
       if (o.json) json(result);
       else if (action.name === 'failcount-show') {
-        const rows = ((result as { rows?: Array<Record<string, unknown>> }).rows ?? (Array.isArray(result) ? result : [])) as Array<Record<string, unknown>>;
-        w.out(table([['RESOURCE', 'NODE', 'COUNT', 'OPERATIONS'], ...rows.map((r) => [String(r.resource), String(r.node), String(r.count), JSON.stringify(r.operations ?? '')])]).join('\n'));
+        const rows = result.rows ?? [];
+        w.out(table([['RESOURCE', 'NODE', 'COUNT', 'OPERATIONS'], ...rows.map((r) => [r.resource, r.node, String(r.count), JSON.stringify(r.operations)])]).join('\n'));
       } else for (const l of renderActionResult(result, st)) w.out(l);
-      const ok = (result as { result?: { ok?: boolean } })?.result?.ok;
-      return ok === false ? EXIT.failed : EXIT.ok;
+      return result.result?.ok === false ? EXIT.failed : EXIT.ok;
     } finally {
       await session.close();
     }
@@ -297,20 +309,12 @@ export async function main(argv: string[], io?: Partial<Io>): Promise<number> {
   }
 }
 
-/**
- * The agent that ran a change logs it on its host; `pcmk log` reads this machine's log, so a
- * change made over SSH is logged here too, naming the cluster it was sent to.
- */
-async function auditLocally(result: unknown, target: string): Promise<void> {
-  const r = result as { plan?: unknown; result?: unknown };
-  if (!r?.plan || !r?.result) return;
-  try {
-    const { appendAuditLog, auditEntry, auditHost, auditUser } = await import('../agent/actions/audit.js');
-    const entry = auditEntry(r.plan as never, r.result as never, { user: auditUser(), host: auditHost() });
-    appendAuditLog({ ...entry, via: target } as typeof entry);
-  } catch (e) {
-    process.stderr.write(`pcmk: could not write the local audit log: ${(e as Error).message}\n`);
-  }
+/** One line of `pcmk log`: when, who, from where to where, what, the request id and the outcome. */
+export function auditLine(e: AuditEntry): string {
+  const route = `${e.user}@${e.host}${e.client ? ` (${e.client})` : ''}${e.via || e.ranOn ? ` -> ${e.ranOn ?? e.via}` : ''}`;
+  const r = e.result;
+  const outcome = r.outcome === 'unknown' || r.ok === null ? 'OUTCOME UNKNOWN' : r.ok === false ? `FAILED ${r.message}` : 'ok';
+  return `${e.time}  ${route}  ${e.summary}${e.requestId ? `  [${e.requestId}]` : ''}  ${outcome}`;
 }
 
 export function reportError(e: unknown, w: Pick<Io, 'err' | 'out'>, asJson: boolean): number {
@@ -324,7 +328,8 @@ export function reportError(e: unknown, w: Pick<Io, 'err' | 'out'>, asJson: bool
     return EXIT.usage;
   }
   const exit = typeof err?.exitCode === 'number' && err.exitCode > 0 ? err.exitCode : e instanceof SessionError ? e.exitCode : EXIT.failed;
-  if (asJson) w.out(JSON.stringify({ error: { code: err?.agentCode ?? err?.code ?? 'error', message: err?.message ?? String(e), exitCode: exit } }, null, 2));
+  const unknown = e instanceof OutcomeUnknownError ? { host: e.host, requestId: e.requestId, state: e.state } : {};
+  if (asJson) w.out(JSON.stringify({ error: { code: err?.agentCode ?? err?.code ?? 'error', message: err?.message ?? String(e), exitCode: exit, ...unknown } }, null, 2));
   else w.err(`pcmk: ${err?.message ?? String(e)}`);
   return exit;
 }

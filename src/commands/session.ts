@@ -15,6 +15,11 @@ import type { AgentClient } from '../transport/agent-client.js';
 import type { SshPool } from '../transport/ssh-connection.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
 import type { AgentMessage } from '../model/protocol.js';
+import { changesCluster, newRequestId, type Action } from '../model/actions.js';
+import type { ActionResponse } from '../agent/actions/handle.js';
+import { appendAuditLog, auditHost, auditPlan, auditResult, auditUser, type AuditEntry } from '../agent/actions/audit.js';
+import { DEFAULT_WAIT_SECONDS } from '../agent/actions/plan.js';
+import { describeScopeState, OUTCOME_UNKNOWN_EXIT, unknownOutcomeMessage } from './outcome.js';
 import type { GlobalOptions } from './args.js';
 import type { Inventory } from './inventory.js';
 
@@ -54,6 +59,48 @@ export class SessionError extends Error {
     super(message);
   }
 }
+
+/**
+ * A change was sent to a host that then stopped answering (timeout, closed channel). It may have
+ * run: it is not sent again. The message says what the cluster reports now about its scope.
+ */
+export class OutcomeUnknownError extends SessionError {
+  readonly code = 'outcome-unknown';
+  constructor(
+    message: string,
+    readonly host: string,
+    readonly requestId: string,
+    /** What the cluster said afterwards about the action's scope, or null when it could not be read. */
+    readonly state: string | null,
+  ) {
+    super(message, OUTCOME_UNKNOWN_EXIT);
+  }
+}
+
+/** The request was sent to `host` and no answer came back (internal to Session). */
+class NotAnswered extends Error {
+  constructor(
+    readonly host: string,
+    readonly cause: unknown,
+  ) {
+    super((cause as Error)?.message ?? String(cause));
+  }
+}
+
+/** One action request from a front end. */
+export interface ActionCall {
+  action: Action;
+  /** Plan and preview only. */
+  dryRun?: boolean;
+  /** Seconds to wait for the cluster to settle after the change. */
+  wait?: number | null;
+  /** The front end making the change, for the local audit log. */
+  client: 'pcmk' | 'pcmk-top';
+  /** Send it to this host first. */
+  preferHost?: string | null;
+}
+
+export type Audit = (entry: AuditEntry) => void;
 
 /** The agent running inside this process, as a host source. */
 export class InProcessSource implements HostSource {
@@ -169,21 +216,111 @@ export class Session {
   }
 
   /**
-   * Sends an action to one host's agent (the DC's host when known, else the first that answers),
-   * which re-validates it against its own fresh snapshot and plans it itself.
+   * Sends an action to one host's agent, which re-validates it against its own fresh snapshot and
+   * plans it itself. Reads and previews may fail over to the next host. A change is sent at most
+   * once: if its host stops answering after the request went out, the outcome is unknown, the
+   * change is not resent, the cluster state is read back from any host and an OutcomeUnknownError
+   * says what it shows. Every change (and every unknown outcome) goes to the local audit log with
+   * its request id, which the host's own log carries too.
    */
-  /**
-   * Sends an action to one host's agent (the DC's host when known, else the first that answers),
-   * which re-validates it against its own fresh snapshot and plans it itself.
-   */
-  async action(action: Record<string, unknown>, dryRun: boolean, preferHost?: string | null): Promise<unknown> {
+  async action(call: ActionCall): Promise<ActionResponse> {
+    const dryRun = call.dryRun === true || !changesCluster(call.action.name);
+    const requestId = dryRun ? undefined : newRequestId();
+    const body = {
+      type: 'action' as const,
+      action: call.action,
+      dryRun,
+      ...(call.wait != null ? { wait: call.wait } : {}),
+      ...(requestId ? { requestId } : {}),
+    };
     if (this.localRunner) {
       const { handleAction } = await import('../agent/actions/index.js');
-      return handleAction({ id: 'local', type: 'action', action: action as { name: string }, dryRun }, { runner: this.localRunner, cibFile: this.cibFile });
+      // In-process the host's log is this machine's log: one entry, written below.
+      const r = await handleAction({ id: requestId ?? 'local', ...body }, { runner: this.localRunner, cibFile: this.cibFile, auditPath: null });
+      if (requestId) {
+        r.requestId ??= requestId;
+        this.auditResponse(call, r, requestId, this.sources[0]?.name ?? 'local');
+      }
+      return r;
     }
-    const answer = await this.agentRequest({ type: 'action', action: action as { name: string }, dryRun }, ((this.o.wait ?? 0) + 180) * 1000, preferHost);
-    if (answer.type === 'action-result') return answer.result;
-    throw new SessionError(`unexpected answer ${answer.type} from the agent`, 1);
+    const hosts = this.hostOrder(call.preferHost ?? null, call.action.name === 'fence' ? call.action.node : null);
+    // Room for the longest plan step (a restart waits twice) plus the requested wait.
+    const timeoutMs = ((call.wait ?? 0) + 2 * DEFAULT_WAIT_SECONDS + 60) * 1000;
+    let sent: { answer: AgentMessage; host: string };
+    try {
+      sent = await this.sendToOneHost(body, timeoutMs, hosts, !dryRun);
+    } catch (e) {
+      if (e instanceof NotAnswered && requestId) throw await this.unknownOutcome(call, e, requestId);
+      throw e;
+    }
+    if (sent.answer.type !== 'action-result') throw new SessionError(`unexpected answer ${sent.answer.type} from the agent on ${sent.host}`, 1);
+    const r = sent.answer.result as ActionResponse;
+    if (requestId) {
+      r.requestId ??= requestId;
+      this.auditResponse(call, r, requestId, sent.host);
+    }
+    return r;
+  }
+
+  /** The local audit log (tests replace it). */
+  audit: Audit = (entry) => {
+    try {
+      appendAuditLog(entry);
+    } catch (e) {
+      process.stderr.write(`pcmk: could not write the local audit log: ${(e as Error).message}\n`);
+    }
+  };
+
+  private auditResponse(call: ActionCall, r: ActionResponse, requestId: string, host: string): void {
+    if (!r.plan || !r.result) return;
+    this.audit({
+      time: r.result.finishedAt ?? new Date().toISOString(),
+      user: auditUser(),
+      host: auditHost(),
+      requestId,
+      client: call.client,
+      via: this.target.label,
+      ranOn: host,
+      action: call.action,
+      summary: r.plan.summary,
+      plan: auditPlan(r.plan),
+      result: auditResult(r.result),
+    });
+  }
+
+  /** Reads the cluster back from any host, logs the unknown outcome and builds the error to report. */
+  private async unknownOutcome(call: ActionCall, e: NotAnswered, requestId: string): Promise<OutcomeUnknownError> {
+    let readBack: { host: string; state: string } | { error: string };
+    try {
+      const order = [...this.target.hosts.filter((h) => h !== e.host), e.host];
+      const got = await this.sendToOneHost({ type: 'snapshot' }, Math.max(this.o.timeoutMs, 30_000), order, false);
+      if (got.answer.type !== 'snapshot') throw new Error(`unexpected answer ${got.answer.type}`);
+      readBack = { host: got.host, state: describeScopeState(got.answer.snapshot, call.action) };
+    } catch (err) {
+      readBack = { error: (err as Error).message };
+    }
+    const why = (e.cause as Error)?.message ?? String(e.cause);
+    const message = unknownOutcomeMessage(call.action, e.host, why, readBack);
+    this.audit({
+      time: new Date().toISOString(),
+      user: auditUser(),
+      host: auditHost(),
+      requestId,
+      client: call.client,
+      via: this.target.label,
+      ranOn: e.host,
+      action: call.action,
+      summary: message,
+      plan: null,
+      result: { ok: null, outcome: 'unknown', message, steps: [], warnings: [] },
+    });
+    return new OutcomeUnknownError(message, e.host, requestId, 'state' in readBack ? readBack.state : null);
+  }
+
+  /** Hosts in the order to try: preferHost first, `last` (e.g. the node being fenced) last. */
+  private hostOrder(preferHost: string | null, last: string | null): string[] {
+    const hosts = preferHost ? [preferHost, ...this.target.hosts.filter((h) => h !== preferHost)] : [...this.target.hosts];
+    return last ? [...hosts.filter((h) => h !== last), ...hosts.filter((h) => h === last)] : hosts;
   }
 
   /** The runner for host-side work in local and CIB-file mode (null over SSH). */
@@ -196,23 +333,40 @@ export class Session {
   }
 
   /**
-   * One request to one host's agent over SSH, trying the hosts in order (preferHost first) until
-   * one answers. An error the agent itself reports is final: it came from the cluster, not the link.
+   * A read-only request to one host's agent over SSH, trying the hosts in order (preferHost first)
+   * until one answers. An error the agent itself reports is final: it came from the cluster, not the link.
    */
   async agentRequest(body: Parameters<AgentClient['request']>[0], timeoutMs: number, preferHost?: string | null): Promise<AgentMessage> {
+    if (body.type === 'action' && body.dryRun !== true) throw new SessionError('a change goes through Session.action (sent at most once)', 70);
+    return (await this.sendToOneHost(body, timeoutMs, this.hostOrder(preferHost ?? null, null), false)).answer;
+  }
+
+  /**
+   * Sends `body` to the first host that connects. Until the request is sent, a host that cannot be
+   * reached is skipped. Once it is sent, a lost answer (timeout, closed channel) is retried on the
+   * next host only for reads; with atMostOnce it ends in NotAnswered instead.
+   */
+  private async sendToOneHost(
+    body: Parameters<AgentClient['request']>[0],
+    timeoutMs: number,
+    hosts: string[],
+    atMostOnce: boolean,
+  ): Promise<{ answer: AgentMessage; host: string }> {
     if (!this.pool) throw new SessionError('no SSH hosts in this session', 64);
-    const hosts = preferHost ? [preferHost, ...this.target.hosts.filter((h) => h !== preferHost)] : this.target.hosts;
     let last: unknown = null;
     for (const h of hosts) {
       let client: AgentClient | null = null;
+      let sent = false;
       try {
         const conn = await this.pool.get(h);
         const ac = await loadedTransport().connectAgent(conn, { bundlePath: AGENT_BUNDLE, allow: ['agent', 'pushed'], helloTimeoutMs: this.o.timeoutMs });
         if (ac.mode === 'agentless') throw new SessionError(`${h}: this needs the agent on the host`, 69);
         client = ac.client;
-        return await client.request(body, { timeoutMs });
+        sent = true;
+        return { answer: await client.request(body, { timeoutMs }), host: h };
       } catch (e) {
         if ((e as { agentCode?: string | null }).agentCode) throw e;
+        if (sent && atMostOnce) throw new NotAnswered(h, e);
         last = e;
       } finally {
         client?.close();

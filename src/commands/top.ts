@@ -8,23 +8,14 @@ process.env.NODE_ENV ??= 'production';
 import { parseArgs, UsageError, type GlobalOptions } from './args.js';
 import { renderActionResult } from './main.js';
 import { plain } from './render.js';
-import { openTarget, Session } from './session.js';
-import type { FenceCheckTable, PlanText, ResultText, TuiAction, TuiActions } from '../tui/types.js';
+import { openTarget, OutcomeUnknownError, Session } from './session.js';
+import { actionScope, changesCluster, type Action } from '../model/actions.js';
+import type { FenceCheckTable, PlanText, ResultText, TuiActions } from '../tui/types.js';
 
 const USAGE = `usage: pcmk-top [--cluster NAME | --host H[,H...] | --local | --cib FILE] [-F FILE] [--known-hosts FILE] [--read-only]
 
 Keys: ? help, Tab/1-5 views, j/k arrows PgUp/PgDn g/G, / filter, : command (:res ID, :node N, :ctx NAME),
 Enter detail, Esc back, q quit. Actions on the selection are listed in the footer.`;
-
-/** TUI action names to the agent's action requests. */
-export function toAgentAction(a: TuiAction): Record<string, unknown> {
-  switch (a.name) {
-    case 'maintenance':
-      return { name: 'maintenance', state: a.on ? 'on' : 'off', node: a.node };
-    default:
-      return { ...a };
-  }
-}
 
 function errorText(e: unknown): string {
   const err = e as { message?: string; details?: { blockers?: Array<{ detail: string }> } };
@@ -34,34 +25,29 @@ function errorText(e: unknown): string {
 
 export function makeActions(session: Session, o: GlobalOptions): TuiActions {
   return {
-    async preview(a: TuiAction): Promise<PlanText> {
+    async preview(a: Action): Promise<PlanText> {
       try {
+        const r = await session.action({ action: a, dryRun: true, client: 'pcmk-top' });
+        let devices: string[] = [];
         if (a.name === 'fence') {
-          const { fencePreview } = await import('./fence-check.js');
-          return await fencePreview(session, a.node);
+          const { fenceDeviceLines } = await import('./fence-check.js');
+          devices = await fenceDeviceLines(session, a.node, a.off === true).catch(() => []);
         }
-        const r = await session.action(toAgentAction(a), true);
-        return { ok: true, lines: renderActionResult(r, plain) };
+        return { ok: true, lines: [...renderActionResult(r, plain), ...devices] };
       } catch (e) {
         return { ok: false, lines: [], error: errorText(e) };
       }
     },
-    async run(a: TuiAction): Promise<ResultText> {
-      if (o.readOnly) return { ok: false, summary: 'refused: --read-only' };
+    async run(a: Action): Promise<ResultText> {
+      if (o.readOnly && changesCluster(a.name)) return { ok: false, summary: 'refused: --read-only' };
       try {
-        if (a.name === 'fence') {
-          const { fenceRun } = await import('./fence-check.js');
-          return await fenceRun(session, a.node);
-        }
-        const r = (await session.action({ ...toAgentAction(a), wait: o.wait ?? undefined }, false)) as {
-          ok?: boolean;
-          plan?: { summary?: string };
-          result?: { ok?: boolean; message?: string };
-        };
-        const ok = r?.result?.ok !== false && r?.ok !== false;
-        return { ok, summary: `${a.name}: ${r?.result?.message ?? r?.plan?.summary ?? (ok ? 'done' : 'failed')}`, error: ok ? undefined : r?.result?.message };
+        const r = await session.action({ action: a, wait: o.wait, client: 'pcmk-top' });
+        const ok = r.result?.ok !== false && r.ok !== false;
+        const id = r.requestId ? ` [${r.requestId}]` : '';
+        return { ok, summary: `${a.name} of ${actionScope(a)}: ${r.result?.message ?? r.plan?.summary ?? (ok ? 'done' : 'failed')}${id}`, error: ok ? undefined : r.result?.message };
       } catch (e) {
-        return { ok: false, summary: `${a.name} failed`, error: errorText(e) };
+        if (e instanceof OutcomeUnknownError) return { ok: false, summary: `${a.name} of ${actionScope(a)}: OUTCOME UNKNOWN [${e.requestId}]`, error: e.message };
+        return { ok: false, summary: `${a.name} of ${actionScope(a)} failed`, error: errorText(e) };
       }
     },
     async fenceCheck(): Promise<FenceCheckTable> {

@@ -1,2 +1,3 @@
 export * from './snapshot.js';
 export * from './protocol.js';
+export * from './actions.js';

@@ -2,6 +2,7 @@
  * The agent's JSON-lines protocol (one JSON object per line on stdin/stdout), so one SSH exec
  * channel is all the console needs. See docs/protocol.md.
  */
+import type { Action } from './actions.js';
 import type { ClusterSnapshot } from './snapshot.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -25,15 +26,20 @@ export type ClientRequest =
   | { id: string; type: 'watch'; minIntervalMs?: number; maxIntervalMs?: number }
   | { id: string; type: 'unwatch' }
   | { id: string; type: 'ping' }
-  | { id: string; type: 'action'; action: ActionRequest; dryRun?: boolean }
+  | ActionRequestMessage
   | { id: string; type: 'fence-check' };
 
-/** A named action request; the host re-validates it against its CIB and plans argv itself. */
-export interface ActionRequest {
-  name: string;
-  resource?: string;
-  node?: string;
-  [key: string]: unknown;
+/** A named action; the host re-validates it against its CIB and plans argv itself. */
+export interface ActionRequestMessage {
+  id: string;
+  type: 'action';
+  action: Action;
+  /** Plan and preview only. */
+  dryRun?: boolean;
+  /** Seconds to wait for the cluster to settle after the change. */
+  wait?: number;
+  /** The change's id, written to the host's audit log and to the console's (see newRequestId). */
+  requestId?: string;
 }
 
 export type AgentMessage =

@@ -3,6 +3,7 @@
  * whether it changes the cluster (and is dangerous). Help, footer and key dispatch all read it;
  * read-only mode simply does not bind any command that changes the cluster.
  */
+import { changesCluster, isDestructive, type ActionName } from '../model/actions.js';
 import type { Target } from './view-models/rows.js';
 
 export type ViewId = 'nodes' | 'resources' | 'failures' | 'fencing' | 'constraints';
@@ -46,8 +47,11 @@ export type CommandId =
   | 'failcountReset'
   | 'standby'
   | 'maintenance'
+  | 'clusterMaintenance'
   | 'enable'
   | 'disable'
+  | 'restart'
+  | 'refresh'
   | 'fence';
 
 export type Category = 'navigation' | 'views' | 'general' | 'actions';
@@ -64,10 +68,36 @@ export interface Binding {
   targets?: readonly Target['kind'][];
   /** Short footer label; bindings without one are left out of the footer. */
   footer?: string;
-  /** Changes the cluster: never bound in read-only mode; always confirmed. */
+  /** The actions of the table (src/model/actions.ts) the key can send, depending on the selection. */
+  actions?: readonly ActionName[];
+  /** Changes the cluster (from the action table): never bound in read-only mode; always confirmed. */
   changesCluster: boolean;
-  /** Dangerous: the confirmation asks the operator to type the target's name. */
+  /** Destructive (from the action table): the confirmation asks the operator to type the target's name. */
   danger: boolean;
+}
+
+/** A key that sends actions of the table; its flags are read from the table, never set by hand. */
+function action(
+  command: CommandId,
+  key: string,
+  description: string,
+  screens: readonly Screen[],
+  targets: readonly Target['kind'][] | undefined,
+  footer: string | undefined,
+  actions: readonly ActionName[],
+): Binding {
+  return {
+    command,
+    keys: [key],
+    description,
+    category: 'actions',
+    screens,
+    ...(targets ? { targets } : {}),
+    ...(footer ? { footer } : {}),
+    actions,
+    changesCluster: actions.some((a) => changesCluster(a)),
+    danger: actions.some((a) => isDestructive(a)),
+  };
 }
 
 const LISTS: readonly Screen[] = ['nodes', 'resources', 'failures', 'fencing', 'constraints'];
@@ -111,16 +141,22 @@ export const KEYMAP: readonly Binding[] = [
   { command: 'groupByNode', keys: ['n'], description: 'Toggle grouping resources by node', category: 'general', screens: ['resources'], footer: 'n by-node', changesCluster: false, danger: false },
   { command: 'failcounts', keys: ['f'], description: 'Show fail counts (detail of the selection)', category: 'general', screens: ['resources', 'failures'], targets: ['resource'], footer: 'f failcounts', changesCluster: false, danger: false },
   { command: 'fenceCheck', keys: ['t'], description: 'Fencing readiness test (non-destructive)', category: 'general', screens: ['nodes', 'fencing'], footer: 't fence-test', changesCluster: false, danger: false },
-  { command: 'move', keys: ['m'], description: 'Move the resource: pick a node, preview, confirm', category: 'actions', screens: ['resources', 'detail'], targets: ['resource'], footer: 'm move', changesCluster: true, danger: false },
-  { command: 'ban', keys: ['b'], description: 'Ban the resource from its current node', category: 'actions', screens: ['resources', 'detail'], targets: ['resource'], footer: 'b ban', changesCluster: true, danger: true },
-  { command: 'clear', keys: ['C'], description: 'Clear move/ban constraints (cli-prefer/cli-ban) of the resource', category: 'actions', screens: ['resources', 'constraints', 'detail'], targets: ['resource', 'constraint'], footer: 'C clear', changesCluster: true, danger: false },
-  { command: 'cleanup', keys: ['c'], description: 'Clean up the resource (failures and history)', category: 'actions', screens: ['resources', 'failures', 'detail'], targets: ['resource'], footer: 'c cleanup', changesCluster: true, danger: false },
-  { command: 'failcountReset', keys: ['F'], description: 'Reset the fail count', category: 'actions', screens: ['resources', 'failures', 'detail'], targets: ['resource'], footer: 'F reset-fails', changesCluster: true, danger: false },
-  { command: 'standby', keys: ['s'], description: 'Put the node in standby / bring it back (toggle)', category: 'actions', screens: ['nodes', 'detail'], targets: ['node'], footer: 's standby', changesCluster: true, danger: true },
-  { command: 'maintenance', keys: ['M'], description: 'Toggle maintenance of the node or resource', category: 'actions', screens: ['nodes', 'resources', 'detail'], targets: ['node', 'resource'], footer: 'M maint', changesCluster: true, danger: true },
-  { command: 'enable', keys: ['e'], description: 'Enable (start) the resource', category: 'actions', screens: ['resources', 'detail'], targets: ['resource'], footer: 'e enable', changesCluster: true, danger: false },
-  { command: 'disable', keys: ['d'], description: 'Disable (stop) the resource', category: 'actions', screens: ['resources', 'detail'], targets: ['resource'], footer: 'd disable', changesCluster: true, danger: true },
-  { command: 'fence', keys: ['X'], description: 'Fence the node (type its name to confirm)', category: 'actions', screens: ['nodes', 'detail'], targets: ['node'], footer: 'X fence', changesCluster: true, danger: true },
+  action('move', 'm', 'Move the resource: pick a node, preview, confirm', ['resources', 'detail'], ['resource'], 'm move', ['move']),
+  action('ban', 'b', 'Ban the resource from its current node', ['resources', 'detail'], ['resource'], 'b ban', ['ban']),
+  action('clear', 'C', 'Clear move/ban constraints (cli-prefer/cli-ban) of the resource', ['resources', 'constraints', 'detail'], ['resource', 'constraint'], 'C clear', ['clear']),
+  action('cleanup', 'c', 'Clean up the resource (failures and history)', ['resources', 'failures', 'detail'], ['resource'], 'c cleanup', ['cleanup']),
+  action('refresh', 'r', "Refresh the resource's history (re-probe it everywhere)", ['resources', 'detail'], ['resource'], undefined, ['refresh']),
+  action('failcountReset', 'F', 'Reset the fail count', ['resources', 'failures', 'detail'], ['resource'], 'F reset-fails', ['failcount-reset']),
+  action('restart', 'R', 'Restart the resource (and what depends on it)', ['resources', 'detail'], ['resource'], 'R restart', ['restart']),
+  action('standby', 's', 'Put the node in standby / bring it back (toggle)', ['nodes', 'detail'], ['node'], 's standby', ['standby', 'unstandby']),
+  action('maintenance', 'M', 'Toggle maintenance of the selected node, or of the selected resource only', ['nodes', 'resources', 'detail'], ['node', 'resource'], 'M maint', [
+    'node-maintenance',
+    'resource-maintenance',
+  ]),
+  action('clusterMaintenance', 'Z', 'Toggle maintenance mode of the whole cluster', ['nodes'], undefined, undefined, ['cluster-maintenance']),
+  action('enable', 'e', 'Enable (start) the resource', ['resources', 'detail'], ['resource'], 'e enable', ['enable']),
+  action('disable', 'd', 'Disable (stop) the resource', ['resources', 'detail'], ['resource'], 'd disable', ['disable']),
+  action('fence', 'X', 'Fence the node (type its name to confirm)', ['nodes', 'detail'], ['node'], 'X fence', ['fence']),
 ];
 
 export interface KeymapQuery {

@@ -4,6 +4,7 @@
  * The TUI only depends on src/model; the aggregator and the action planner are wired in by the
  * caller through these interfaces.
  */
+import type { Action } from '../model/actions.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
 
 /** Connection state of one host as the aggregator sees it. */
@@ -48,22 +49,6 @@ export interface ViewSource {
   subscribe(listener: () => void): () => void;
 }
 
-/** Named action requests, the same names the CLI and the agent protocol use. */
-export type TuiAction =
-  | { name: 'move'; resource: string; node: string }
-  | { name: 'ban'; resource: string; node: string }
-  | { name: 'clear'; resource: string; node?: string }
-  | { name: 'cleanup'; resource: string; node?: string }
-  | { name: 'failcount-reset'; resource: string; node?: string }
-  | { name: 'standby'; node: string }
-  | { name: 'unstandby'; node: string }
-  | { name: 'maintenance'; node?: string; resource?: string; on: boolean }
-  | { name: 'enable'; resource: string }
-  | { name: 'disable'; resource: string }
-  | { name: 'fence'; node: string };
-
-export type TuiActionName = TuiAction['name'];
-
 /** The plan of an action (what will run, what will stop/start/move), ready to show. */
 export interface PlanText {
   ok: boolean;
@@ -90,10 +75,10 @@ export interface FenceCheckTable {
   summary?: string;
 }
 
-/** What the console may ask for; the caller wires these to the CLI's planners and transport. */
+/** What the console may ask for: the actions of src/model/actions.ts, sent to a host's agent as `pcmk` sends them. */
 export interface TuiActions {
-  preview(action: TuiAction): Promise<PlanText>;
-  run(action: TuiAction): Promise<ResultText>;
+  preview(action: Action): Promise<PlanText>;
+  run(action: Action): Promise<ResultText>;
   fenceCheck(): Promise<FenceCheckTable>;
 }
 

@@ -7,25 +7,65 @@ import { homedir, hostname, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ActionPlan } from './plan.js';
 import type { ExecutionResult } from './execute.js';
-import type { Action } from './request.js';
+import type { Action, IpmiPowerChange } from '../../model/actions.js';
+
+/** done: the host reported success; failed: it reported a failure; unknown: no answer came back. */
+export type AuditOutcome = 'done' | 'failed' | 'unknown';
 
 export interface AuditEntry {
-  /** ISO time the change finished. */
+  /** ISO time the change finished (or was given up on). */
   time: string;
   /** The person behind the change: SUDO_USER when run through sudo, else USER / the process owner. */
   user: string;
+  /** The machine the entry was written on. */
   host: string;
-  action: Action;
+  /** The change's id: the same in the host's log and in the console's. */
+  requestId?: string;
+  /** Which front end made the change (pcmk, pcmk-top), on the console's entries. */
+  client?: string;
+  /** Where it was sent: the cluster (inventory name or host list), on the console's entries. */
+  via?: string;
+  /** The host (or BMC) that ran it. */
+  ranOn?: string;
+  action: Action | IpmiPowerChange;
   summary: string;
-  plan: Pick<ActionPlan, 'action' | 'summary' | 'danger' | 'expected' | 'warnings' | 'basis'> & { steps: { tool: string; args: string[]; description: string }[] };
+  /** The plan the host ran; null when there was none to report (an IPMI command, an unanswered request). */
+  plan: (Pick<ActionPlan, 'action' | 'summary' | 'danger' | 'expected' | 'warnings' | 'basis'> & { scope?: string; steps: { tool: string; args: string[]; description: string }[] }) | null;
   result: {
-    ok: boolean;
+    /** null when the outcome is unknown. */
+    ok: boolean | null;
+    outcome: AuditOutcome;
     message: string;
     error?: ExecutionResult['error'];
     steps: { tool: string; args: string[]; status: string; exitCode: number | null; note?: string }[];
     warnings: string[];
   };
-  [key: string]: unknown;
+}
+
+/** The plan part of an audit entry. */
+export function auditPlan(plan: ActionPlan): NonNullable<AuditEntry['plan']> {
+  return {
+    action: plan.action,
+    summary: plan.summary,
+    scope: plan.scope,
+    danger: plan.danger,
+    expected: plan.expected,
+    warnings: plan.warnings,
+    basis: plan.basis,
+    steps: plan.steps.map((s) => ({ tool: s.tool, args: s.args, description: s.description })),
+  };
+}
+
+/** The result part of an audit entry, from the host's execution result. */
+export function auditResult(result: ExecutionResult): AuditEntry['result'] {
+  return {
+    ok: result.ok,
+    outcome: result.ok ? 'done' : 'failed',
+    message: result.message,
+    ...(result.error ? { error: result.error } : {}),
+    steps: result.steps.map((s) => ({ tool: s.tool, args: s.args, status: s.status, exitCode: s.exitCode, ...(s.note ? { note: s.note } : {}) })),
+    warnings: result.warnings,
+  };
 }
 
 /** $XDG_STATE_HOME/pcmk-console/audit.log, default ~/.local/state/pcmk-console/audit.log. */
@@ -45,29 +85,21 @@ export function auditUser(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** Pure: the audit entry of one executed plan. */
-export function auditEntry(plan: ActionPlan, result: ExecutionResult, who: { user: string; host: string; time?: string }): AuditEntry {
+export function auditEntry(
+  plan: ActionPlan,
+  result: ExecutionResult,
+  who: { user: string; host: string; time?: string; requestId?: string; ranOn?: string },
+): AuditEntry {
   return {
     time: who.time ?? result.finishedAt,
     user: who.user,
     host: who.host,
+    ...(who.requestId ? { requestId: who.requestId } : {}),
+    ...(who.ranOn ? { ranOn: who.ranOn } : {}),
     action: plan.request,
     summary: plan.summary,
-    plan: {
-      action: plan.action,
-      summary: plan.summary,
-      danger: plan.danger,
-      expected: plan.expected,
-      warnings: plan.warnings,
-      basis: plan.basis,
-      steps: plan.steps.map((s) => ({ tool: s.tool, args: s.args, description: s.description })),
-    },
-    result: {
-      ok: result.ok,
-      message: result.message,
-      ...(result.error ? { error: result.error } : {}),
-      steps: result.steps.map((s) => ({ tool: s.tool, args: s.args, status: s.status, exitCode: s.exitCode, ...(s.note ? { note: s.note } : {}) })),
-      warnings: result.warnings,
-    },
+    plan: auditPlan(plan),
+    result: auditResult(result),
   };
 }
 

@@ -8,7 +8,8 @@ import type { ClientRequest } from '../../model/protocol.js';
 import type { ToolRunner } from '../run-tool.js';
 import { collectSnapshot } from '../collect.js';
 import { ActionError } from './errors.js';
-import { parseActionRequest, type ActionName } from './request.js';
+import type { ActionName } from '../../model/actions.js';
+import { parseActionRequest } from './request.js';
 import { planAction, showFailcounts, type ActionPlan, type FailcountRow } from './plan.js';
 import { finalizePlan, previewPlan, type Preview } from './preview.js';
 import { executePlan, type ExecutionResult } from './execute.js';
@@ -38,16 +39,10 @@ export interface ActionResponse {
   result?: ExecutionResult;
   /** failcount-show */
   rows?: FailcountRow[];
+  /** The change's id, as written to the host's audit log. */
+  requestId?: string;
 }
 
-/** `wait` in the request: seconds (a number), or true for the default. */
-function waitOf(raw: unknown): number | undefined {
-  const w = (raw as { wait?: unknown })?.wait;
-  if (w === true) return 120;
-  if (typeof w === 'number' && Number.isFinite(w) && w > 0) return Math.min(Math.round(w), 3600);
-  if (typeof w === 'string' && /^\d+$/.test(w)) return Math.min(Number(w), 3600);
-  return undefined;
-}
 
 /**
  * Handles one protocol action request. Validation errors are thrown as ActionError (the serve loop
@@ -57,7 +52,7 @@ function waitOf(raw: unknown): number | undefined {
 export async function handleAction(req: Extract<ClientRequest, { type: 'action' }>, opts: HandleOptions): Promise<ActionResponse> {
   const action = parseActionRequest(req.action);
   const dryRun = req.dryRun === true;
-  const wait = waitOf(req.action);
+  const wait = req.wait !== undefined && Number.isFinite(req.wait) && req.wait > 0 ? Math.min(Math.round(req.wait), 3600) : undefined;
   const now = opts.now ?? (() => new Date());
   const takeSnapshot = opts.snapshot ?? (() => collectSnapshot({ runner: opts.runner, cibFile: opts.cibFile, now }));
   const snapshot = await takeSnapshot();
@@ -68,6 +63,7 @@ export async function handleAction(req: Extract<ClientRequest, { type: 'action' 
     return { ok: true, dryRun, action: action.name, rows };
   }
   if (opts.readOnly && !dryRun) throw new ActionError('read-only', `refusing ${action.name}: this agent is read-only`);
+  if (action.name === 'fence' && opts.cibFile) throw new ActionError('invalid-request', 'fencing needs a live cluster, not a CIB file');
 
   const planned = planAction(snapshot, action, { waitSeconds: wait });
   if (planned instanceof ActionError) throw planned;
@@ -79,10 +75,11 @@ export async function handleAction(req: Extract<ClientRequest, { type: 'action' 
   const result = await executePlan(plan, opts.runner, { wait, cibFile: opts.cibFile, snapshot: takeSnapshot, now, pollIntervalMs: opts.pollIntervalMs });
   if (opts.auditPath !== null) {
     try {
-      appendAuditLog(auditEntry(plan, result, { user: auditUser(), host: auditHost(), time: now().toISOString() }), opts.auditPath ?? defaultAuditPath());
+      const who = { user: auditUser(), host: auditHost(), time: now().toISOString(), ranOn: snapshot.source, ...(req.requestId ? { requestId: req.requestId } : {}) };
+      appendAuditLog(auditEntry(plan, result, who), opts.auditPath ?? defaultAuditPath());
     } catch (e) {
       result.warnings.push(`could not write the audit log: ${(e as Error).message}`);
     }
   }
-  return { ok: result.ok, dryRun, action: action.name, plan, preview, result };
+  return { ok: result.ok, dryRun, action: action.name, plan, preview, result, ...(req.requestId ? { requestId: req.requestId } : {}) };
 }

@@ -1,7 +1,8 @@
 /** Safe cluster actions: validation, plans, crm_simulate previews, execution and the audit log. */
 export { ActionError, EXIT_CODES, isActionError, type ActionErrorCode, type ActionErrorDetails, type Blocker } from './errors.js';
 export { isSafeId, unsafeIdReason, editDistance, suggestNames } from './ids.js';
-export { ACTION_NAMES, READ_ONLY_ACTIONS, parseActionRequest, isIsoDuration, type Action, type ActionName, type ActionOf } from './request.js';
+export { ACTION_NAMES, READ_ONLY_ACTIONS, type Action, type ActionName, type ActionOf } from '../../model/actions.js';
+export { parseActionRequest, isIsoDuration } from './request.js';
 export {
   planAction,
   validateAction,
@@ -20,8 +21,10 @@ export {
   showFailcounts,
   planStandby,
   validateStandby,
-  planMaintenance,
-  validateMaintenance,
+  planResourceMaintenance,
+  planNodeMaintenance,
+  planClusterMaintenance,
+  planFence,
   planEnableDisable,
   validateEnableDisable,
   planRestart,

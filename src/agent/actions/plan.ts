@@ -16,6 +16,7 @@ import {
   instanceOwner,
   ancestors,
   isTrue,
+  isFalse,
   promotedNodes,
   runningNodes,
   unmanagedReason,
@@ -23,7 +24,8 @@ import {
   type ResourceIndex,
 } from './lookup.js';
 import { explainBlockers, formatBlockers, placementUnit } from './blockers.js';
-import { READ_ONLY_ACTIONS, type Action, type ActionName, type ActionOf } from './request.js';
+import { actionScope, isDestructive, READ_ONLY_ACTIONS, type Action, type ActionName, type ActionOf } from '../../model/actions.js';
+import { parseDurationMs } from '../../model/durations.js';
 
 /** What must hold after the change; checked on fresh snapshots when waiting. */
 export type WaitCondition =
@@ -77,7 +79,9 @@ export interface ActionPlan {
   request: Action;
   /** One line for people: "move dregistry from cluster-1 to cluster-2, then remove cli-prefer-dregistry". */
   summary: string;
-  /** Destructive (ban, disable, standby, maintenance): needs confirmation or --yes. */
+  /** Exactly what the action acts on, in words ("resource db", "node cluster-2", "the whole cluster"). */
+  scope: string;
+  /** Destructive (from the action table): needs confirmation or --yes. */
   danger: boolean;
   steps: PlanStep[];
   /** What the cluster should look like afterwards. */
@@ -205,8 +209,8 @@ export function blocked(resource: string, node: string, blockers: Blocker[]): Ac
   );
 }
 
-function plan(ctx: Ctx, p: Omit<ActionPlan, 'basis' | 'warnings' | 'simulate'> & Partial<Pick<ActionPlan, 'warnings' | 'simulate'>>): ActionPlan {
-  return { warnings: [], simulate: null, ...p, basis: basisOf(ctx.snapshot) };
+function plan(ctx: Ctx, p: Omit<ActionPlan, 'basis' | 'warnings' | 'simulate' | 'danger' | 'scope'> & Partial<Pick<ActionPlan, 'warnings' | 'simulate'>>): ActionPlan {
+  return { warnings: [], simulate: null, ...p, scope: actionScope(p.request), danger: isDestructive(p.action), basis: basisOf(ctx.snapshot) };
 }
 
 function run(tool: string, args: string[], description: string, changesCib = true, timeoutMs = STEP_TIMEOUT_MS): PlanStep {
@@ -287,7 +291,6 @@ export function planMove(snapshot: ClusterSnapshot, req: ActionOf<'move'>, opts:
       action: 'move',
       request: req,
       summary: `move ${what}${from} to ${target.name}${keep ? ` (keeping ${constraint}${req.lifetime ? ` for ${req.lifetime}` : ''})` : `, then remove ${constraint}`}`,
-      danger: false,
       steps,
       expected: keep
         ? `${what} runs on ${target.name}; ${constraint} stays ${req.lifetime ? `until it expires (${req.lifetime})` : `until 'pcmk clear ${e.id}'`}`
@@ -326,7 +329,6 @@ export function planMove(snapshot: ClusterSnapshot, req: ActionOf<'move'>, opts:
     action: 'move',
     request: req,
     summary: `move ${what} off ${origin}${keep ? ` (keeping ${constraint})` : `, then remove ${constraint}`}`,
-    danger: false,
     steps,
     expected: keep ? `${what} runs elsewhere; ${constraint} stays` : `${what} runs on another node and no cli-ban constraint is left for ${e.id}`,
     waitFor: until,
@@ -380,7 +382,6 @@ export function planBan(snapshot: ClusterSnapshot, req: ActionOf<'ban'>): Action
     action: 'ban',
     request: req,
     summary: `ban ${req.promoted ? `the promoted role of ${e.id}` : e.id} from ${node}${req.lifetime ? ` for ${req.lifetime}` : ''}`,
-    danger: true,
     steps: [run('crm_resource', args, `add location constraint ${constraint} (score -INFINITY${req.lifetime ? `, expires after ${req.lifetime}` : ''})`)],
     expected: `${e.id} does not run on ${node} while ${constraint} exists (remove it with 'pcmk clear ${e.id} ${node}')`,
     waitFor: until,
@@ -425,7 +426,6 @@ export function planClear(snapshot: ClusterSnapshot, req: ActionOf<'clear'>): Ac
     action: 'clear',
     request: req,
     summary: `remove ${req.expired ? 'expired ' : ''}move/ban constraints${id ? ` of ${id}` : ''}${req.node ? ` on ${req.node}` : ''}${names.length ? `: ${names.join(', ')}` : ''}`,
-    danger: false,
     steps: [run('crm_resource', args, names.length ? `remove ${names.join(', ')}` : 'remove matching cli-prefer/cli-ban constraints')],
     expected: names.length ? `${names.join(', ')} removed; resources may move back to their preferred nodes (see the preview)` : 'nothing changes',
     waitFor: { kind: 'settled' },
@@ -520,7 +520,6 @@ function planCleanupLike(
     action: kind,
     request: req,
     summary,
-    danger: false,
     steps: [run('crm_resource', args, summary, false)],
     expected,
     waitFor: { kind: 'settled' },
@@ -592,7 +591,6 @@ export function planStandby(snapshot: ClusterSnapshot, req: ActionOf<'standby'> 
     action: req.name,
     request: req,
     summary: on ? `put ${n.name} in standby: move its ${n.resourcesRunning} resource(s) away` : `take ${n.name} out of standby`,
-    danger: on,
     steps: [run('crm_attribute', args, `set node attribute standby=${on ? 'on' : 'off'} on ${n.name} (permanent)`)],
     expected: on ? `${n.name} runs no resources until 'pcmk unstandby ${n.name}'` : `${n.name} can run resources again (resources move back only where constraints or stickiness say so)`,
     waitFor: { kind: 'node-attribute', node: n.name, attribute: 'standby', value: on },
@@ -601,50 +599,92 @@ export function planStandby(snapshot: ClusterSnapshot, req: ActionOf<'standby'> 
   });
 }
 
-export function validateMaintenance(snapshot: ClusterSnapshot, req: ActionOf<'maintenance'>): ActionError | null {
-  const r = planMaintenance(snapshot, req);
-  return r instanceof ActionError ? r : null;
-}
-
-export function planMaintenance(snapshot: ClusterSnapshot, req: ActionOf<'maintenance'>): ActionPlan | ActionError {
+export function planNodeMaintenance(snapshot: ClusterSnapshot, req: ActionOf<'node-maintenance'>): ActionPlan | ActionError {
   const unreachable = checkReachable(snapshot);
   if (unreachable) return unreachable;
   const ctx = ctxOf(snapshot);
   const on = req.state === 'on';
-  const warnings: string[] = [];
-  if (req.node) {
-    const n = resolveNode(ctx, req.node);
-    if (n instanceof ActionError) return n;
-    const quorum = checkQuorum(snapshot);
-    if (quorum) return quorum;
-    if (on === n.maintenance) warnings.push(`${n.name} is already ${on ? 'in' : 'out of'} maintenance`);
-    const args = nodeAttributeArgs(n.name, 'maintenance', on);
-    return plan(ctx, {
-      action: 'maintenance',
-      request: req,
-      summary: on ? `put ${n.name} in maintenance: the cluster stops managing its resources (they keep running)` : `take ${n.name} out of maintenance: the cluster manages its resources again`,
-      danger: true,
-      steps: [run('crm_attribute', args, `set node attribute maintenance=${on ? 'on' : 'off'} on ${n.name} (permanent)`)],
-      expected: on ? `resources on ${n.name} are unmanaged; monitors stop` : `resources on ${n.name} are managed again; the cluster re-checks them and may recover anything that changed`,
-      waitFor: { kind: 'node-attribute', node: n.name, attribute: 'maintenance', value: on },
-      simulate: { apply: [{ tool: 'crm_attribute', args }] },
-      warnings,
-    });
-  }
+  const n = resolveNode(ctx, req.node);
+  if (n instanceof ActionError) return n;
   const quorum = checkQuorum(snapshot);
   if (quorum) return quorum;
+  const warnings: string[] = [];
+  if (on === n.maintenance) warnings.push(`${n.name} is already ${on ? 'in' : 'out of'} maintenance`);
+  const args = nodeAttributeArgs(n.name, 'maintenance', on);
+  return plan(ctx, {
+    action: req.name,
+    request: req,
+    summary: on
+      ? `put node ${n.name} in maintenance: the cluster stops managing the resources on ${n.name} (they keep running)`
+      : `take node ${n.name} out of maintenance: the cluster manages the resources on ${n.name} again`,
+    steps: [run('crm_attribute', args, `set node attribute maintenance=${on ? 'on' : 'off'} on ${n.name} (permanent)`)],
+    expected: on ? `resources on ${n.name} are unmanaged; monitors stop` : `resources on ${n.name} are managed again; the cluster re-checks them and may recover anything that changed`,
+    waitFor: { kind: 'node-attribute', node: n.name, attribute: 'maintenance', value: on },
+    simulate: { apply: [{ tool: 'crm_attribute', args }] },
+    warnings,
+  });
+}
+
+export function planClusterMaintenance(snapshot: ClusterSnapshot, req: ActionOf<'cluster-maintenance'>): ActionPlan | ActionError {
+  const unreachable = checkReachable(snapshot);
+  if (unreachable) return unreachable;
+  const ctx = ctxOf(snapshot);
+  const on = req.state === 'on';
+  const quorum = checkQuorum(snapshot);
+  if (quorum) return quorum;
+  const warnings: string[] = [];
   const current = isTrue(snapshot.cluster.options['maintenance-mode']);
   if (current === on) warnings.push(`the cluster is already ${on ? 'in' : 'out of'} maintenance mode`);
   const args = ['--type', 'crm_config', '--name', 'maintenance-mode', '--update', on ? 'true' : 'false'];
   return plan(ctx, {
-    action: 'maintenance',
+    action: req.name,
     request: req,
-    summary: on ? 'put the whole cluster in maintenance mode: nothing is started, stopped or monitored' : 'take the cluster out of maintenance mode',
-    danger: true,
+    summary: on ? 'put the whole cluster in maintenance mode: nothing is started, stopped or monitored anywhere' : 'take the whole cluster out of maintenance mode',
     steps: [run('crm_attribute', args, `set cluster property maintenance-mode=${on ? 'true' : 'false'}`)],
     expected: on ? 'every resource is unmanaged until maintenance mode is turned off' : 'the cluster manages every resource again and may recover anything that changed meanwhile',
     waitFor: { kind: 'settled' },
     simulate: { apply: [{ tool: 'crm_attribute', args }] },
+    warnings,
+  });
+}
+
+/**
+ * One resource in (or out of) maintenance: its own `maintenance` meta attribute, as crmsh's
+ * `resource maintenance` sets it. The cluster stops managing and monitoring that resource only;
+ * the cluster property maintenance-mode and every other resource stay as they are.
+ */
+export function planResourceMaintenance(snapshot: ClusterSnapshot, req: ActionOf<'resource-maintenance'>): ActionPlan | ActionError {
+  const unreachable = checkReachable(snapshot);
+  if (unreachable) return unreachable;
+  const ctx = ctxOf(snapshot);
+  const e = resolveResource(ctx, req.resource);
+  if (e instanceof ActionError) return e;
+  const quorum = checkQuorum(snapshot);
+  if (quorum) return quorum;
+  const on = req.state === 'on';
+  const own = e.meta['maintenance'];
+  const warnings: string[] = [];
+  if (!on && (own === undefined || !isTrue(own))) {
+    const from = ancestors(ctx.index, e.id).find((a) => isTrue(a.meta['maintenance']));
+    if (from) return new ActionError('invalid-request', `${e.id} is in maintenance through ${from.kind} ${from.id}; take that out of maintenance instead: pcmk maintenance off --resource ${from.id}`, { subject: from.id });
+    return new ActionError('invalid-request', `${e.id} has no maintenance meta attribute set to true; nothing to turn off`, { subject: e.id });
+  }
+  if (on && isTrue(own)) warnings.push(`${e.id} is already in maintenance`);
+  if (isTrue(snapshot.cluster.options['maintenance-mode'])) warnings.push('the whole cluster is in maintenance mode: nothing is managed until it is turned off');
+  // --force: set the attribute on this resource itself, never on a parent that has the same one.
+  const args = on
+    ? ['--resource', e.id, '--meta', '--set-parameter', 'maintenance', '--parameter-value', 'true', '--force']
+    : ['--resource', e.id, '--meta', '--delete-parameter', 'maintenance', '--force'];
+  return plan(ctx, {
+    action: req.name,
+    request: req,
+    summary: on
+      ? `put resource ${e.id} in maintenance: the cluster stops managing and monitoring ${e.id} only (it keeps running)`
+      : `take resource ${e.id} out of maintenance: the cluster manages ${e.id} again`,
+    steps: [run('crm_resource', args, on ? `set meta attribute maintenance=true on ${e.id}` : `remove meta attribute maintenance from ${e.id}`)],
+    expected: on ? `${e.id} is unmanaged and not monitored; the rest of the cluster is managed as before` : `${e.id} is managed again; the cluster re-checks it and may recover it if it changed`,
+    waitFor: { kind: 'settled' },
+    simulate: { apply: [{ tool: 'crm_resource', args }] },
     warnings,
   });
 }
@@ -689,7 +729,6 @@ export function planEnableDisable(snapshot: ClusterSnapshot, req: ActionOf<'enab
     action: req.name,
     request: req,
     summary: enable ? `enable ${e.id} (target-role=Started)` : `disable ${e.id}: stop it and keep it stopped (target-role=Stopped)`,
-    danger: !enable,
     steps,
     expected: enable ? `${e.id} is allowed to run and the cluster starts it` : `${e.id} and everything that depends on it stop, until 'pcmk enable ${e.id}'`,
     waitFor: wait,
@@ -729,7 +768,6 @@ export function planRestart(snapshot: ClusterSnapshot, req: ActionOf<'restart'>,
     action: 'restart',
     request: req,
     summary: `restart ${e.id}${req.node ? ` on ${req.node}` : ` (on ${where.join(', ')})`} and everything that depends on it`,
-    danger: false,
     steps: [run('crm_resource', args, `stop ${e.id}, wait, start it again (crm_resource waits up to ${seconds}s for each)`, true, (2 * seconds + 30) * 1000)],
     expected: `${e.id} runs again where it ran before`,
     waitFor: { kind: 'resource-started', resource: e.id },
@@ -737,6 +775,42 @@ export function planRestart(snapshot: ClusterSnapshot, req: ActionOf<'restart'>,
       apply: [{ tool: 'crm_resource', args: targetRoleArgs(e.id, 'Stopped') }],
       note: `the preview shows the stop half of the restart (what stops with ${e.id}); everything shown starts again afterwards`,
     },
+  });
+}
+
+// ---------------------------------------------------------------- fence
+
+/**
+ * Fencing through the cluster's fencer. The host re-validates the node against its own view and
+ * runs stonith_admin; the fencer picks the device (and the topology levels) as it would on its own.
+ */
+export function planFence(snapshot: ClusterSnapshot, req: ActionOf<'fence'>): ActionPlan | ActionError {
+  const unreachable = checkReachable(snapshot);
+  if (unreachable) return unreachable;
+  const ctx = ctxOf(snapshot);
+  const n = resolveNode(ctx, req.node);
+  if (n instanceof ActionError) return n;
+  // Fencing from a partition without quorum could shoot the side that has it.
+  const quorum = checkQuorum(snapshot);
+  if (quorum) return quorum;
+  if (n.type === 'guest') {
+    return new ActionError('invalid-request', `${n.name} is a guest node: the cluster fences it by recovering its ${n.container ?? 'container'}; restart that resource instead`, { subject: n.name });
+  }
+  const warnings: string[] = [];
+  if (isFalse(snapshot.cluster.options['stonith-enabled'])) warnings.push('stonith-enabled is false: the cluster itself never fences');
+  if (snapshot.source === n.name) warnings.push(`this request runs on ${n.name} itself: the answer may be lost when it goes down`);
+  if (!n.online) warnings.push(`${n.name} is offline`);
+  const what = req.off ? 'off' : 'reboot';
+  const timeoutS = Math.max(30, Math.ceil((parseDurationMs(snapshot.cluster.options['stonith-timeout']) ?? 60_000) / 1000)) * 2;
+  const args = [req.off ? '--fence' : '--reboot', n.name, '--timeout', String(timeoutS)];
+  return plan(ctx, {
+    action: 'fence',
+    request: req,
+    summary: `fence node ${n.name} (${what}) through the cluster's fencer`,
+    steps: [run('stonith_admin', args, `ask the fencer to ${what === 'off' ? 'power off' : 'reboot'} ${n.name} with its configured devices (waits up to ${timeoutS}s)`, false, (timeoutS + 15) * 1000)],
+    expected: req.off ? `${n.name} is powered off and stays off` : `${n.name} reboots and rejoins the cluster when it comes back`,
+    simulate: null,
+    warnings,
   });
 }
 
@@ -760,8 +834,14 @@ export function planAction(snapshot: ClusterSnapshot, action: Action, opts: Plan
     case 'standby':
     case 'unstandby':
       return planStandby(snapshot, action);
-    case 'maintenance':
-      return planMaintenance(snapshot, action);
+    case 'resource-maintenance':
+      return planResourceMaintenance(snapshot, action);
+    case 'node-maintenance':
+      return planNodeMaintenance(snapshot, action);
+    case 'cluster-maintenance':
+      return planClusterMaintenance(snapshot, action);
+    case 'fence':
+      return planFence(snapshot, action);
     case 'enable':
     case 'disable':
       return planEnableDisable(snapshot, action);

@@ -1,58 +1,11 @@
 /**
- * Named action requests: the typed form of the protocol's loose `ActionRequest`. The console sends
- * a name and ids; the host checks them here, then validates them against its own snapshot.
+ * Checks a named action request as it arrives (from the protocol or a script) and returns the typed
+ * Action of src/model/actions.ts. The host checks names and ids here, then validates the request
+ * against its own snapshot.
  */
+import { ACTION_NAMES, isActionName, type Action, type OnOff } from '../../model/actions.js';
 import { ActionError } from './errors.js';
 import { unsafeIdReason } from './ids.js';
-
-export const ACTION_NAMES = [
-  'move',
-  'ban',
-  'clear',
-  'cleanup',
-  'refresh',
-  'failcount-show',
-  'failcount-reset',
-  'standby',
-  'unstandby',
-  'maintenance',
-  'enable',
-  'disable',
-  'restart',
-] as const;
-
-export type ActionName = (typeof ACTION_NAMES)[number];
-
-export type Action =
-  | {
-      name: 'move';
-      resource: string;
-      /** Target node; without it the resource is moved off its current node (a cli-ban there). */
-      node?: string;
-      /** Leave the cli-prefer/cli-ban constraint in place (pcs 0.10 / crm_resource style). */
-      keepConstraint?: boolean;
-      /** ISO 8601 duration (e.g. PT1H): the constraint expires by itself; implies keepConstraint. */
-      lifetime?: string;
-      /** Move the promoted role of a promotable clone. */
-      promoted?: boolean;
-    }
-  | { name: 'ban'; resource: string; node?: string; lifetime?: string; promoted?: boolean }
-  | { name: 'clear'; resource?: string; node?: string; expired?: boolean }
-  | { name: 'cleanup'; resource?: string; node?: string; operation?: string; interval?: string }
-  | { name: 'refresh'; resource?: string; node?: string }
-  | { name: 'failcount-show'; resource?: string; node?: string }
-  | { name: 'failcount-reset'; resource: string; node?: string; operation?: string; interval?: string }
-  | { name: 'standby'; node: string }
-  | { name: 'unstandby'; node: string }
-  | { name: 'maintenance'; state: 'on' | 'off'; node?: string }
-  | { name: 'enable'; resource: string }
-  | { name: 'disable'; resource: string }
-  | { name: 'restart'; resource: string; node?: string };
-
-export type ActionOf<N extends ActionName> = Extract<Action, { name: N }>;
-
-/** Actions that never change the cluster. */
-export const READ_ONLY_ACTIONS: ReadonlySet<ActionName> = new Set(['failcount-show']);
 
 const ISO_DURATION = /^P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/;
 const INTERVAL = /^(\d+(ms|msec|s|sec|m|min|h|hr)?|P(?=\d|T\d)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?)$/;
@@ -106,6 +59,12 @@ function operation(raw: Record<string, unknown>): { operation?: string; interval
   return { ...(op !== undefined ? { operation: op } : {}), ...(interval !== undefined ? { interval } : {}) };
 }
 
+function onOff(raw: Record<string, unknown>): OnOff {
+  const s = raw.state;
+  if (s !== 'on' && s !== 'off') throw bad(`action "${String(raw.name)}" needs "state": "on" or "off"`);
+  return s;
+}
+
 /** Drops undefined fields so plans and audit entries stay small and comparable. */
 function compact<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
@@ -116,13 +75,14 @@ function compact<T extends object>(o: T): T {
  * Throws ActionError('invalid-request' | 'invalid-id').
  */
 export function parseActionRequest(raw: unknown): Action {
+  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && (raw as { name?: unknown }).name === 'maintenance') {
+    throw bad('"maintenance" names its scope: resource-maintenance, node-maintenance or cluster-maintenance');
+  }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw bad('an action must be an object with a "name"');
   const r = raw as Record<string, unknown>;
   const name = r.name;
-  if (typeof name !== 'string' || !(ACTION_NAMES as readonly string[]).includes(name)) {
-    throw bad(`unknown action ${JSON.stringify(name)} (known: ${ACTION_NAMES.join(', ')})`);
-  }
-  switch (name as ActionName) {
+  if (!isActionName(name)) throw bad(`unknown action ${JSON.stringify(name)} (known: ${ACTION_NAMES.join(', ')})`);
+  switch (name) {
     case 'move':
       return compact({
         name: 'move',
@@ -148,16 +108,19 @@ export function parseActionRequest(raw: unknown): Action {
       return compact({ name: 'failcount-reset', resource: id(r, 'resource', true)!, node: id(r, 'node', false), ...operation(r) });
     case 'standby':
     case 'unstandby':
-      return { name: name as 'standby' | 'unstandby', node: id(r, 'node', true)! };
-    case 'maintenance': {
-      const s = r.state;
-      if (s !== 'on' && s !== 'off') throw bad('action "maintenance" needs "state": "on" or "off"');
-      return compact({ name: 'maintenance', state: s, node: id(r, 'node', false) });
-    }
+      return { name, node: id(r, 'node', true)! };
+    case 'resource-maintenance':
+      return { name, resource: id(r, 'resource', true)!, state: onOff(r) };
+    case 'node-maintenance':
+      return { name, node: id(r, 'node', true)!, state: onOff(r) };
+    case 'cluster-maintenance':
+      return { name, state: onOff(r) };
     case 'enable':
     case 'disable':
-      return { name: name as 'enable' | 'disable', resource: id(r, 'resource', true)! };
+      return { name, resource: id(r, 'resource', true)! };
     case 'restart':
       return compact({ name: 'restart', resource: id(r, 'resource', true)!, node: id(r, 'node', false) });
+    case 'fence':
+      return compact({ name: 'fence', node: id(r, 'node', true)!, off: flag(r, 'off') || undefined });
   }
 }

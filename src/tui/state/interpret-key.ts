@@ -3,7 +3,7 @@
  * run). The open overlay takes keys first; otherwise the keymap decides. Pure and tested.
  */
 import type { ClusterSnapshot } from '../../model/snapshot.js';
-import type { TuiAction } from '../types.js';
+import { isDestructive, type Action } from '../../model/actions.js';
 import type { Row, Target } from '../view-models/rows.js';
 import { baseId } from '../view-models/format.js';
 import { actionResourceId, findResource, toMoveTargets } from '../view-models/resources.js';
@@ -16,8 +16,8 @@ import { findRowIndex, parseCommandLine } from './command-line.js';
 
 export type Effect =
   | { type: 'quit' }
-  | { type: 'preview'; action: TuiAction; requestId: number }
-  | { type: 'run'; action: TuiAction; label: string; requestId: number }
+  | { type: 'preview'; action: Action; requestId: number }
+  | { type: 'run'; action: Action; label: string; requestId: number }
   | { type: 'fenceCheck'; requestId: number }
   | { type: 'switchContext'; name: string };
 
@@ -122,7 +122,7 @@ export function interpretKey(state: UiState, ev: KeyEvent, ctx: KeyContext): Key
       if (ev.name === 'enter') {
         const target = o.candidates[o.cursor];
         if (!target) return none();
-        return confirmAction(state, { name: 'move', resource: o.resource, node: target.node }, `move ${o.resource} to ${target.node}`, null, ctx);
+        return confirmAction(state, { name: 'move', resource: o.resource, node: target.node }, `move resource ${o.resource} to node ${target.node}`, null, ctx);
       }
       return none();
     }
@@ -287,27 +287,38 @@ function configuredId(snapshot: ClusterSnapshot | null, id: string): string {
   return cfg && (cfg.id === id || cfg.id === baseId(id)) ? cfg.id : id;
 }
 
+/** A Pacemaker boolean that is set and true. */
+function isOn(v: string | undefined): boolean {
+  return v !== undefined && /^(true|on|yes|y|1)$/i.test(v.trim());
+}
+
 function clusterAction(state: UiState, b: Binding, target: Target | null, ctx: KeyContext): KeyResult {
   if (ctx.readOnly || !b.changesCluster) return none();
   if (!ctx.hasActions) return act({ type: 'status', tone: 'warn', text: 'actions are not available here (no connection to the cluster)' });
-  if (!target) return act({ type: 'status', tone: 'warn', text: `${b.command}: nothing selected` });
   const snap = ctx.snapshot;
-  const danger = (name: string) => (b.danger ? name : null);
-  const confirm = (action: TuiAction, label: string, expected: string | null) => confirmAction(state, action, label, expected, ctx);
+  // A destructive action (from the action table) asks for the name of exactly what it acts on.
+  const confirm = (action: Action, label: string, name: string) => confirmAction(state, action, label, isDestructive(action.name) ? name : null, ctx);
+
+  if (b.command === 'clusterMaintenance') {
+    const on = !isOn(snap?.cluster.options['maintenance-mode']);
+    const name = snap?.cluster.name ?? 'cluster';
+    return confirm({ name: 'cluster-maintenance', state: on ? 'on' : 'off' }, `${on ? 'enter' : 'leave'} maintenance mode for the WHOLE cluster ${name}`, name);
+  }
+  if (!target) return act({ type: 'status', tone: 'warn', text: `${b.command}: nothing selected` });
 
   if (target.kind === 'node') {
     const node = snap?.nodes.find((n) => n.name === target.name);
     switch (b.command) {
       case 'standby':
         return node?.standby
-          ? confirm({ name: 'unstandby', node: target.name }, `bring ${target.name} out of standby`, null)
-          : confirm({ name: 'standby', node: target.name }, `put ${target.name} in standby (its resources move away)`, danger(target.name));
+          ? confirm({ name: 'unstandby', node: target.name }, `bring node ${target.name} out of standby`, target.name)
+          : confirm({ name: 'standby', node: target.name }, `put node ${target.name} in standby (its resources move away)`, target.name);
       case 'maintenance': {
         const on = !node?.maintenance;
-        return confirm({ name: 'maintenance', node: target.name, on }, `${on ? 'enter' : 'leave'} maintenance on node ${target.name}`, on ? danger(target.name) : null);
+        return confirm({ name: 'node-maintenance', node: target.name, state: on ? 'on' : 'off' }, `${on ? 'enter' : 'leave'} maintenance on node ${target.name} (every resource on it)`, target.name);
       }
       case 'fence':
-        return confirm({ name: 'fence', node: target.name }, `FENCE node ${target.name} (power it off/reboot)`, target.name);
+        return confirm({ name: 'fence', node: target.name }, `FENCE node ${target.name} (reboot it)`, target.name);
       default:
         return none();
     }
@@ -318,13 +329,14 @@ function clusterAction(state: UiState, b: Binding, target: Target | null, ctx: K
     if (!target.cli || !target.resource) {
       return act({ type: 'status', tone: 'warn', text: `${target.id} is not a move/ban constraint (cli-prefer/cli-ban); edit it with the configuration tools` });
     }
-    const action: TuiAction = target.node ? { name: 'clear', resource: target.resource, node: target.node } : { name: 'clear', resource: target.resource };
-    return confirm(action, `clear move/ban constraints of ${target.resource}${target.node ? ` on ${target.node}` : ''}`, null);
+    const action: Action = target.node ? { name: 'clear', resource: target.resource, node: target.node } : { name: 'clear', resource: target.resource };
+    return confirm(action, `clear move/ban constraints of resource ${target.resource}${target.node ? ` on node ${target.node}` : ''}`, target.resource);
   }
 
   // Resource actions.
   const top = snap ? actionResourceId(snap, target.id) : target.id;
   const id = configuredId(snap, target.id);
+  const onNode = target.node ? { node: target.node } : {};
   switch (b.command) {
     case 'move': {
       const candidates = snap ? toMoveTargets(snap, target.id) : [];
@@ -334,33 +346,33 @@ function clusterAction(state: UiState, b: Binding, target: Target | null, ctx: K
     case 'ban': {
       const node = target.node ?? snap?.instances.find((i) => (i.id === target.id || i.parent === top) && i.nodes.length)?.nodes[0];
       if (!node) return act({ type: 'status', tone: 'warn', text: `ban ${top}: it is not running anywhere` });
-      return confirm({ name: 'ban', resource: top, node }, `ban ${top} from ${node}`, danger(top));
+      return confirm({ name: 'ban', resource: top, node }, `ban resource ${top} from node ${node}`, top);
     }
     case 'clear':
-      return confirm({ name: 'clear', resource: top }, `clear move/ban constraints of ${top}`, null);
-    case 'cleanup': {
-      const action: TuiAction = target.node ? { name: 'cleanup', resource: id, node: target.node } : { name: 'cleanup', resource: id };
-      return confirm(action, `cleanup ${id}${target.node ? ` on ${target.node}` : ''}`, null);
-    }
-    case 'failcountReset': {
-      const action: TuiAction = target.node ? { name: 'failcount-reset', resource: id, node: target.node } : { name: 'failcount-reset', resource: id };
-      return confirm(action, `reset the fail count of ${id}${target.node ? ` on ${target.node}` : ''}`, null);
-    }
+      return confirm({ name: 'clear', resource: top }, `clear move/ban constraints of resource ${top}`, top);
+    case 'cleanup':
+      return confirm({ name: 'cleanup', resource: id, ...onNode }, `cleanup resource ${id}${target.node ? ` on node ${target.node}` : ''}`, id);
+    case 'refresh':
+      return confirm({ name: 'refresh', resource: id, ...onNode }, `refresh resource ${id}${target.node ? ` on node ${target.node}` : ''}`, id);
+    case 'failcountReset':
+      return confirm({ name: 'failcount-reset', resource: id, ...onNode }, `reset the fail count of resource ${id}${target.node ? ` on node ${target.node}` : ''}`, id);
+    case 'restart':
+      return confirm({ name: 'restart', resource: top }, `restart resource ${top} (and what depends on it)`, top);
     case 'maintenance': {
-      const unmanaged = snap?.instances.some((i) => (i.id === target.id || baseId(i.id) === id) && !i.managed) ?? false;
-      const on = !unmanaged;
-      return confirm({ name: 'maintenance', resource: id, on }, `${on ? 'enter' : 'leave'} maintenance for resource ${id}`, on ? danger(id) : null);
+      const cfg = snap?.resources.find((r) => r.id === top);
+      const on = !isOn(cfg?.meta['maintenance']);
+      return confirm({ name: 'resource-maintenance', resource: top, state: on ? 'on' : 'off' }, `${on ? 'enter' : 'leave'} maintenance for resource ${top} only (not the cluster)`, top);
     }
     case 'enable':
-      return confirm({ name: 'enable', resource: id }, `enable ${id}`, null);
+      return confirm({ name: 'enable', resource: id }, `enable resource ${id}`, id);
     case 'disable':
-      return confirm({ name: 'disable', resource: id }, `disable (stop) ${id}`, danger(id));
+      return confirm({ name: 'disable', resource: id }, `disable (stop) resource ${id}`, id);
     default:
       return none();
   }
 }
 
-function confirmAction(state: UiState, action: TuiAction, label: string, expected: string | null, ctx: KeyContext): KeyResult {
+function confirmAction(state: UiState, action: Action, label: string, expected: string | null, ctx: KeyContext): KeyResult {
   if (ctx.readOnly) return none();
   const requestId = state.nextRequestId;
   return {

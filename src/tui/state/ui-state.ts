@@ -2,7 +2,8 @@
  * UI state and its reducer. Actions are named after the operator's intent; everything here is
  * pure (the async work an intent needs is described as effects by interpret-key.ts).
  */
-import type { FenceCheckTable, PlanText, TuiAction } from '../types.js';
+import type { Action } from '../../model/actions.js';
+import type { FenceCheckTable, PlanText } from '../types.js';
 import type { Target, Tone } from '../view-models/rows.js';
 import type { MoveTarget } from '../view-models/resources.js';
 import { VIEWS, type ViewId } from '../keymap.js';
@@ -19,7 +20,7 @@ export type Overlay =
   | { kind: 'move'; resource: string; candidates: MoveTarget[]; cursor: number }
   | {
       kind: 'confirm';
-      action: TuiAction;
+      action: Action;
       label: string;
       /** Name the operator must type (dangerous actions), or null for a y/Enter confirmation. */
       expected: string | null;
@@ -89,7 +90,7 @@ export type UiAction =
   | { type: 'back' }
   | { type: 'toggleGroupByNode' }
   | { type: 'openMove'; resource: string; candidates: MoveTarget[] }
-  | { type: 'openConfirm'; action: TuiAction; label: string; expected: string | null; requestId: number }
+  | { type: 'openConfirm'; action: Action; label: string; expected: string | null; requestId: number }
   | { type: 'planReady'; requestId: number; plan: Pending<PlanText> }
   | { type: 'typeConfirm'; text: string }
   | { type: 'openFenceCheck'; requestId: number }

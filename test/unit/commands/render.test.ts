@@ -48,7 +48,10 @@ describe('pcmk text rendering', () => {
 describe('pcmk arguments', () => {
   it('turns command words into named action requests', () => {
     expect(toAction(parseArgs(['move', 'dregistry', 'cluster-2', '--keep-constraint']))).toMatchObject({ name: 'move', resource: 'dregistry', node: 'cluster-2', keepConstraint: true });
-    expect(toAction(parseArgs(['maintenance', 'on', '--cluster']))).toMatchObject({ name: 'maintenance', state: 'on' });
+    expect(toAction(parseArgs(['maintenance', 'on', '--cluster']))).toEqual({ name: 'cluster-maintenance', state: 'on' });
+    expect(toAction(parseArgs(['maintenance', 'on', '--resource', 'db']))).toEqual({ name: 'resource-maintenance', resource: 'db', state: 'on' });
+    expect(toAction(parseArgs(['maintenance', 'off', 'cluster-2']))).toEqual({ name: 'node-maintenance', node: 'cluster-2', state: 'off' });
+    expect(() => toAction(parseArgs(['maintenance', 'on', 'cluster-2', '--cluster']))).toThrow(/exactly one scope/);
     expect(toAction(parseArgs(['failcount', 'reset', 'dregistry', '--node', 'cluster-1']))).toMatchObject({ name: 'failcount-reset', resource: 'dregistry', node: 'cluster-1' });
     expect(() => toAction(parseArgs(['maintenance', 'on']))).toThrow(UsageError);
     expect(() => toAction(parseArgs(['move']))).toThrow(/needs a resource/);

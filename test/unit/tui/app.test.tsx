@@ -206,10 +206,10 @@ describe('keys in a live app (ink-testing-library)', () => {
     await tick();
     await t.press('j', 'c');
     await tick();
-    expect(t.frame()).toContain('Confirm: cleanup dregistry');
+    expect(t.frame()).toContain('Confirm: cleanup resource dregistry');
     await t.press('y');
     await tick();
-    expect(t.frame()).toContain('FAILED: cleanup dregistry on cluster-1: crm_resource: Error performing operation');
+    expect(t.frame()).toContain('FAILED: cleanup resource dregistry on node cluster-1: crm_resource: Error performing operation');
     await t.press('j');
     expect(t.frame()).toContain('3/');
   });

@@ -33,7 +33,7 @@ describe('keymap as data', () => {
 
   it('read-only binds no key that changes the cluster, on any screen', () => {
     const changing = KEYMAP.filter((b) => b.changesCluster);
-    expect(changing.map((b) => b.command).sort()).toEqual(['ban', 'cleanup', 'clear', 'disable', 'enable', 'failcountReset', 'fence', 'maintenance', 'move', 'standby'].sort());
+    expect(changing.map((b) => b.command).sort()).toEqual(['ban', 'cleanup', 'clear', 'clusterMaintenance', 'disable', 'enable', 'failcountReset', 'fence', 'maintenance', 'move', 'refresh', 'restart', 'standby'].sort());
     for (const screen of SCREENS) {
       for (const target of KINDS) {
         const active = bindingsFor({ screen, readOnly: true, target });

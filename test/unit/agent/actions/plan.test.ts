@@ -90,11 +90,36 @@ describe('plans: exact argv', () => {
     expect(un.danger).toBe(false);
     expect(un.warnings).toEqual([]);
     expect(planOf({ name: 'unstandby', node: 'cluster-2' }).warnings).toEqual(['cluster-2 is not in standby']);
-    expect(argv(planOf({ name: 'maintenance', state: 'on', node: 'cluster-3' }))).toEqual(['crm_attribute --node cluster-3 --name maintenance --update on --lifetime forever']);
-    const cm = planOf({ name: 'maintenance', state: 'off' }, stateSnapshot('maintenance-mode'));
+    const nm = planOf({ name: 'node-maintenance', state: 'on', node: 'cluster-3' });
+    expect(argv(nm)).toEqual(['crm_attribute --node cluster-3 --name maintenance --update on --lifetime forever']);
+    expect(nm.scope).toBe('node cluster-3');
+    const cm = planOf({ name: 'cluster-maintenance', state: 'off' }, stateSnapshot('maintenance-mode'));
     expect(argv(cm)).toEqual(['crm_attribute --type crm_config --name maintenance-mode --update false']);
     expect(cm.danger).toBe(true);
+    expect(cm.scope).toBe('the whole cluster');
     expect(cm.warnings).toEqual([]);
+  });
+
+  it('resource maintenance sets that resource\'s own meta attribute, never the cluster property', () => {
+    const on = planOf({ name: 'resource-maintenance', resource: 'dregistry', state: 'on' });
+    expect(argv(on)).toEqual(['crm_resource --resource dregistry --meta --set-parameter maintenance --parameter-value true --force']);
+    expect(on.scope).toBe('resource dregistry');
+    expect(on.summary).toBe('put resource dregistry in maintenance: the cluster stops managing and monitoring dregistry only (it keeps running)');
+    expect(on.danger).toBe(true);
+    expect(JSON.stringify(on.steps)).not.toContain('maintenance-mode');
+    // Nothing to turn off: refused rather than guessed.
+    expect(planAction(live, { name: 'resource-maintenance', resource: 'dregistry', state: 'off' })).toMatchObject({ code: 'invalid-request' });
+  });
+
+  it('fence: stonith_admin through the fencer, refused for a guest and an unknown node', () => {
+    const f = planOf({ name: 'fence', node: 'cluster-3' });
+    expect(argv(f)).toEqual([`stonith_admin --reboot cluster-3 --timeout ${f.steps[0]!.args[3]}`]);
+    expect(f.scope).toBe('node cluster-3');
+    expect(f.danger).toBe(true);
+    expect(argv(planOf({ name: 'fence', node: 'cluster-3', off: true }))[0]).toMatch(/^stonith_admin --fence cluster-3 --timeout \d+$/);
+    expect(planAction(live, { name: 'fence', node: 'clustr-3' })).toMatchObject({ code: 'unknown-node', exitCode: 80 });
+    const guest = live.nodes.find((n) => n.type === 'guest');
+    if (guest) expect(planAction(live, { name: 'fence', node: guest.name })).toMatchObject({ code: 'invalid-request' });
   });
 
   it('enable / disable / restart', () => {
@@ -114,7 +139,7 @@ describe('plans: exact argv', () => {
     expect(planAction(live, { name: 'restart', resource: 'dregistry', node: 'cluster-1' })).toMatchObject({ code: 'invalid-request' });
   });
 
-  it('danger flags: ban, disable, standby, maintenance only', () => {
+  it('danger flags come from the action table: ban, disable, standby, maintenance, fence', () => {
     const danger = (a: Action) => planOf(a).danger;
     expect(danger({ name: 'move', resource: 'dregistry', node: 'cluster-2' })).toBe(false);
     expect(danger({ name: 'cleanup' })).toBe(false);
@@ -123,7 +148,8 @@ describe('plans: exact argv', () => {
     expect(danger({ name: 'ban', resource: 'docker', node: 'cluster-2' })).toBe(true);
     expect(danger({ name: 'disable', resource: 'docker' })).toBe(true);
     expect(danger({ name: 'standby', node: 'cluster-3' })).toBe(true);
-    expect(danger({ name: 'maintenance', state: 'on' })).toBe(true);
+    expect(danger({ name: 'cluster-maintenance', state: 'on' })).toBe(true);
+    expect(danger({ name: 'resource-maintenance', resource: 'docker', state: 'on' })).toBe(true);
   });
 
   it('every argv entry is a plain string without shell syntax', () => {

@@ -37,7 +37,9 @@ describe('ids', () => {
 describe('parseActionRequest', () => {
   it('types a request and drops unset fields', () => {
     expect(parseActionRequest({ name: 'move', resource: 'dregistry', node: 'cluster-2', keepConstraint: undefined })).toEqual({ name: 'move', resource: 'dregistry', node: 'cluster-2' });
-    expect(parseActionRequest({ name: 'maintenance', state: 'on' })).toEqual({ name: 'maintenance', state: 'on' });
+    expect(parseActionRequest({ name: 'cluster-maintenance', state: 'on' })).toEqual({ name: 'cluster-maintenance', state: 'on' });
+    expect(parseActionRequest({ name: 'resource-maintenance', resource: 'db', state: 'off', node: 'ignored' })).toEqual({ name: 'resource-maintenance', resource: 'db', state: 'off' });
+    expect(parseActionRequest({ name: 'fence', node: 'cluster-3', off: false })).toEqual({ name: 'fence', node: 'cluster-3' });
   });
 
   it.each([
@@ -46,7 +48,9 @@ describe('parseActionRequest', () => {
     [{ name: 'move', resource: 'dregistry', lifetime: '1 hour' }, 'invalid-request', 64],
     [{ name: 'cleanup', interval: '10s' }, 'invalid-request', 64],
     [{ name: 'cleanup', resource: 'x', operation: 'monitor; rm' }, 'invalid-request', 64],
-    [{ name: 'maintenance', state: 'maybe' }, 'invalid-request', 64],
+    [{ name: 'cluster-maintenance', state: 'maybe' }, 'invalid-request', 64],
+    [{ name: 'maintenance', state: 'on', resource: 'db' }, 'invalid-request', 64],
+    [{ name: 'resource-maintenance', state: 'on' }, 'invalid-request', 64],
     [{ name: 'move', resource: 'dregistry; reboot' }, 'invalid-id', 65],
     [{ name: 'move', resource: 'dregistry', node: '--force' }, 'invalid-id', 65],
     [{ name: 'standby', node: '<node id="x"/>' }, 'invalid-id', 65],
@@ -148,7 +152,9 @@ describe('validation against the sandbox-shaped cluster', () => {
       { name: 'move', resource: 'dregistry', node: 'cluster-2' },
       { name: 'standby', node: 'cluster-2' },
       { name: 'cleanup' },
-      { name: 'maintenance', state: 'on' },
+      { name: 'cluster-maintenance', state: 'on' },
+      { name: 'resource-maintenance', resource: 'dregistry', state: 'on' },
+      { name: 'fence', node: 'cluster-3' },
     ] as Action[]) {
       expect(refusal(s, a)).toMatchObject({ code: 'no-quorum', exitCode: 106 });
     }
