@@ -191,13 +191,13 @@ describe('keys in a live app (ink-testing-library)', () => {
     expect(t.frame()).toContain('remote-1');
     await t.press(KEY.enter);
     await tick();
-    expect(t.frame()).toContain('Confirm: move dregistry to cluster-2');
+    expect(t.frame()).toContain('Confirm: move resource dregistry to node cluster-2');
     expect(t.frame()).toContain('Move dregistry ( cluster-1 -> cluster-2 )');
     expect(t.actions.calls).toEqual(['preview {"name":"move","resource":"dregistry","node":"cluster-2"}']);
     await t.press(KEY.enter);
     await tick();
     expect(t.actions.calls.at(-1)).toBe('run {"name":"move","resource":"dregistry","node":"cluster-2"}');
-    expect(t.frame()).toContain('done: move dregistry to cluster-2 - constraint cli-prefer-dregistry created');
+    expect(t.frame()).toContain('done: move resource dregistry to node cluster-2 - constraint cli-prefer-dregistry created');
   });
 
   it('a failed action shows the tool error and the screen keeps running', async () => {

@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { clampWindow, moveSelection, resolveSelection, scrollOffset } from '../../../src/tui/window.js';
-import { initialUiState, uiReducer, type UiAction, type UiState } from '../../../src/tui/state/ui-state.js';
-import { interpretKey, type Effect, type KeyContext } from '../../../src/tui/state/interpret-key.js';
 import { findRowIndex, parseCommandLine } from '../../../src/tui/state/command-line.js';
-import { computeLayout, createRowCache, toViewRows } from '../../../src/tui/state/derive.js';
-import type { ViewId } from '../../../src/tui/keymap.js';
-import type { KeyEvent } from '../../../src/tui/keys.js';
+import { computeLayout, toViewRows } from '../../../src/tui/state/derive.js';
 import { sandboxSnapshot } from './fixtures.js';
+import { harness } from './key-harness.js';
 import { toDetail } from '../../../src/tui/view-models/detail.js';
 
 describe('windowing', () => {
@@ -82,48 +79,6 @@ describe('command line', () => {
     expect(findRowIndex(rows, 'nothing-like-it')).toBe(-1);
   });
 });
-
-// A small harness: the reducer plus interpretKey, with the context built like the app does.
-function harness(opts: { readOnly?: boolean; hasActions?: boolean; view?: ViewId; height?: number } = {}) {
-  const snapshot = sandboxSnapshot();
-  const cache = createRowCache();
-  let state: UiState = initialUiState(opts.view ?? 'resources');
-  const effects: Effect[] = [];
-  const ctx = (): KeyContext => {
-    const rows = cache(snapshot, state.view, state.filters[state.view], state.groupByNode).rows;
-    const w = resolveSelection(rows, state.selections[state.view], opts.height ?? 10);
-    return {
-      readOnly: opts.readOnly ?? false,
-      rows,
-      cursor: w.cursor,
-      offset: w.offset,
-      height: opts.height ?? 10,
-      snapshot,
-      detailLines: 40,
-      overlayLines: 30,
-      contexts: ['prod', 'lab'],
-      hasActions: opts.hasActions ?? true,
-      rowsOf: (v) => cache(snapshot, v, '', false).rows,
-    };
-  };
-  const dispatch = (a: UiAction) => {
-    state = uiReducer(state, a);
-  };
-  const press = (...keys: (string | KeyEvent)[]) => {
-    for (const k of keys) {
-      const ev: KeyEvent = typeof k === 'string' ? { name: k, text: k.length === 1 ? k : null } : k;
-      const r = interpretKey(state, ev, ctx());
-      r.actions.forEach(dispatch);
-      effects.push(...r.effects);
-    }
-  };
-  const type = (text: string) => press(...[...text].map((c) => ({ name: c, text: c })));
-  const selected = () => {
-    const c = ctx();
-    return c.rows[c.cursor];
-  };
-  return { get state() { return state; }, effects, press, type, dispatch, selected, snapshot };
-}
 
 describe('keys to intents', () => {
   it('navigates with j/k, G/g and switches views with numbers and Tab', () => {
@@ -227,9 +182,9 @@ describe('keys to intents', () => {
     expect(h.effects.filter((e) => e.type === 'run')).toHaveLength(0);
     h.dispatch({ type: 'planReady', requestId, plan: { state: 'done', value: { ok: true, lines: ['Move dregistry (cluster-1 -> remote-1)'] } } });
     h.press('enter');
-    expect(h.effects.at(-1)).toEqual({ type: 'run', action: { name: 'move', resource: 'dregistry', node: 'remote-1' }, label: 'move dregistry to remote-1', requestId });
+    expect(h.effects.at(-1)).toEqual({ type: 'run', action: { name: 'move', resource: 'dregistry', node: 'remote-1' }, label: 'move resource dregistry to node remote-1', requestId });
     expect(h.state.overlay.kind).toBe('none');
-    expect(h.state.running?.label).toBe('move dregistry to remote-1');
+    expect(h.state.running?.label).toBe('move resource dregistry to node remote-1');
     h.dispatch({ type: 'actionFinished', requestId, ok: false, text: 'FAILED: move', detail: 'crm_resource: Error performing operation: No such device' });
     expect(h.state.running).toBeNull();
     expect(h.state.status?.detail).toContain('No such device');
