@@ -3,6 +3,12 @@ import { handleAction } from '../agent/actions/index.js';
 import { main } from '../agent/main.js';
 import { fenceCheckHandler } from '../fencing/readiness/index.js';
 
+// A console that went away (closed channel) must not crash a change still running here: its
+// result and audit entry are written; only the answer is lost.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+});
+
 main(process.argv.slice(2), ({ runner, cibFile }) => ({
   action: (req) => handleAction(req, { runner, cibFile }),
   fenceCheck: fenceCheckHandler({ runner, cibFile }),

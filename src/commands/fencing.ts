@@ -8,6 +8,30 @@ import { IpmiError, withIpmi, type CipherSuiteId } from '../fencing/ipmi/index.j
 import { UsageError, type ParsedArgs } from './args.js';
 import type { Style } from './render.js';
 import type { Session } from './session.js';
+import { newRequestId, type IpmiPowerChange } from '../model/actions.js';
+import { appendAuditLog, auditHost, auditUser, type AuditEntry } from '../agent/actions/audit.js';
+
+/** A direct power change is audited like a cluster change (the cluster does not know about it). */
+function auditPower(change: IpmiPowerChange, requestId: string, outcome: { ok: boolean; message: string }): void {
+  const entry: AuditEntry = {
+    time: new Date().toISOString(),
+    user: auditUser(),
+    host: auditHost(),
+    requestId,
+    client: 'pcmk',
+    via: `BMC ${change.bmc}`,
+    ranOn: change.bmc,
+    action: change,
+    summary: `power ${change.power} ${change.bmc} through its BMC (IPMI)`,
+    plan: null,
+    result: { ok: outcome.ok, outcome: outcome.ok ? 'done' : 'failed', message: outcome.message, steps: [], warnings: [] },
+  };
+  try {
+    appendAuditLog(entry);
+  } catch (e) {
+    process.stderr.write(`pcmk: could not write the local audit log: ${(e as Error).message}\n`);
+  }
+}
 
 interface Io {
   out: (s: string) => void;
@@ -58,6 +82,8 @@ export async function ipmiCommand(p: ParsedArgs, w: Io): Promise<number> {
   }
   const cipher = (typeof p.flags.cipher === 'string' ? Number(p.flags.cipher) : 3) as CipherSuiteId;
   const port = typeof p.flags.port === 'string' ? Number(p.flags.port) : undefined;
+  const change: IpmiPowerChange | null = ['on', 'off', 'cycle', 'reset', 'soft'].includes(action) ? { name: 'ipmi-power', bmc: host, power: action as IpmiPowerChange['power'] } : null;
+  const requestId = change ? newRequestId() : undefined;
   try {
     const r = await withIpmi({ host, port, username, password, cipherSuite: cipher }, async (s) => {
       if (action === 'status') return { power: (await s.getChassisStatus()).power };
@@ -68,11 +94,13 @@ export async function ipmiCommand(p: ParsedArgs, w: Io): Promise<number> {
       await s.chassisControl(action as 'on' | 'off' | 'cycle' | 'reset' | 'soft');
       return { power: action, requested: true };
     });
-    if (p.options.json) w.out(JSON.stringify({ host, ...r }));
-    else w.out(r.power !== undefined ? `${host}: chassis power ${'requested' in r ? `${action} requested` : r.power}` : `${host}: identify ${r.identify}`);
+    if (change && requestId) auditPower(change, requestId, { ok: true, message: `chassis power ${action} requested` });
+    if (p.options.json) w.out(JSON.stringify({ host, ...r, ...(requestId ? { requestId } : {}) }));
+    else w.out(r.power !== undefined ? `${host}: chassis power ${'requested' in r ? `${action} requested [${requestId}]` : r.power}` : `${host}: identify ${r.identify}`);
     return 0;
   } catch (e) {
     const msg = e instanceof IpmiError ? e.message : (e as Error).message;
+    if (change && requestId) auditPower(change, requestId, { ok: false, message: msg });
     if (p.options.json) w.out(JSON.stringify({ host, error: { code: e instanceof IpmiError ? e.code : 'error', message: msg } }));
     else w.err(`pcmk: ${msg}`);
     return 1;

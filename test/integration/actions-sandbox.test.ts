@@ -11,6 +11,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { handleAction, type ActionResponse } from '../../src/agent/actions/handle.js';
 import { ActionError } from '../../src/agent/actions/errors.js';
+import { parseActionRequest } from '../../src/agent/actions/request.js';
 import { readAuditLog } from '../../src/agent/actions/audit.js';
 import { collectSnapshot } from '../../src/agent/collect.js';
 import { locate, nodeRunner, onNode, sandboxScript, waitFor } from './sandbox-env.js';
@@ -26,8 +27,13 @@ beforeAll(() => {
   return () => rmSync(auditDir, { recursive: true, force: true });
 });
 
-function act(action: Record<string, unknown>, dryRun = false): Promise<ActionResponse> {
-  return handleAction({ id: 't', type: 'action', action: action as { name: string }, dryRun }, { runner, auditPath: audit, pollIntervalMs: 500 });
+/** `wait` rides on the request, the rest is the action (checked as the agent checks it). */
+function act(request: Record<string, unknown>, dryRun = false): Promise<ActionResponse> {
+  const { wait, ...action } = request;
+  return handleAction(
+    { id: 't', type: 'action', action: parseActionRequest(action), dryRun, ...(typeof wait === 'number' ? { wait } : {}) },
+    { runner, auditPath: audit, pollIntervalMs: 500 },
+  );
 }
 
 async function refusal(action: Record<string, unknown>, dryRun = false): Promise<ActionError> {

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/commands/args.js';
-import { fenceCommand, fenceTestCommand } from '../../src/commands/fence-check.js';
+import { fenceTestCommand } from '../../src/commands/fence-check.js';
+import { main } from '../../src/commands/main.js';
 import { plain } from '../../src/commands/render.js';
 import { resolveTarget, Session } from '../../src/commands/session.js';
 import { runFenceCheck, type FenceReport } from '../../src/fencing/readiness/index.js';
@@ -63,6 +64,13 @@ function pcmkArgs(...argv: string[]) {
   return { p, open: () => new Session(resolveTarget(p.options), p.options, false) };
 }
 
+/** The whole `pcmk <argv>` (local mode inside cluster-1): exit code and output. */
+async function pcmkMain(...argv: string[]) {
+  const t = io();
+  const code = await main(['--local', '--prefix', `bash ${sandboxScript} exec cluster-1 --`, ...argv], t.w);
+  return { code, out: t.out, err: t.err };
+}
+
 describe('fencing readiness on the healthy sandbox', () => {
   it('every node can be fenced, every device and BMC answers, within 5 s', async () => {
     const r = await check();
@@ -108,33 +116,30 @@ describe('fencing readiness on the healthy sandbox', () => {
     expect(r.nodes.map((n) => n.node).sort()).toEqual(expect.arrayContaining(['cluster-1', 'cluster-2', 'cluster-3', 'guest-1', 'remote-1']));
   });
 
-  it('pcmk fence without --yes shows the device that would be used and fences nothing (66)', async () => {
-    const a = pcmkArgs('fence', 'cluster-3');
-    const t = io();
-    expect(await fenceCommand(a.p, t.w, a.open)).toBe(66);
-    expect(t.err[0]).toBe('reboot cluster-3 with fence-cluster-3 (fence_ipmilan, BMC 198.51.100.113: power on, status ok)');
-    expect(t.err).toContain('runs: stonith_admin --reboot cluster-3 --timeout 120');
-    expect(t.err.at(-1)).toBe('pcmk: cluster-3 not fenced: fencing cuts its power; add --yes to confirm');
+  it('pcmk fence without --yes shows the device and the plan, and fences nothing (66)', async () => {
+    const r = await pcmkMain('fence', 'cluster-3');
+    expect(r.code).toBe(66);
+    expect(r.err[0]).toBe('reboot cluster-3 with fence-cluster-3 (fence_ipmilan, BMC 198.51.100.113: power on, status ok)');
+    expect(r.err).toContain('Scope: node cluster-3  (destructive: needs confirmation)');
+    expect(r.err.some((l) => l.startsWith('  stonith_admin --reboot cluster-3 --timeout 120'))).toBe(true);
+    expect(r.err.at(-1)).toBe('pcmk: fence not done: add --yes to confirm');
     expect(onNode('cluster-1', ['crm_node', '--list'])).toMatch(/cluster-3 member/);
   });
 
-  it('pcmk fence --dry-run --json gives the plan and fences nothing', async () => {
-    const a = pcmkArgs('fence', 'remote-1', '--off', '--dry-run', '--json');
-    const t = io();
-    expect(await fenceCommand(a.p, t.w, a.open)).toBe(0);
-    const j = JSON.parse(t.out.join('\n'));
-    expect(j).toMatchObject({ node: 'remote-1', action: 'off', done: false, plan: { devices: ['fence-remote-1'], argv: ['stonith_admin', '--fence', 'remote-1', '--timeout', '120'] } });
+  it('pcmk fence --dry-run --json gives the host\'s plan and fences nothing', async () => {
+    const r = await pcmkMain('fence', 'remote-1', '--off', '--dry-run', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out.join('\n'));
+    expect(j).toMatchObject({ dryRun: true, action: 'fence', plan: { scope: 'node remote-1', danger: true, steps: [{ tool: 'stonith_admin', args: ['--fence', 'remote-1', '--timeout', '120'] }] } });
   });
 
-  it('pcmk fence with an unknown node suggests names (80); a guest is refused', async () => {
-    const a = pcmkArgs('fence', 'clustr-3', '--yes');
-    const t = io();
-    expect(await fenceCommand(a.p, t.w, a.open)).toBe(80);
-    expect(t.err).toEqual(['pcmk: no node named clustr-3 (did you mean cluster-3?)']);
-    const g = pcmkArgs('fence', 'guest-1', '--yes');
-    const tg = io();
-    expect(await fenceCommand(g.p, tg.w, g.open)).toBe(1);
-    expect(tg.err[0]).toMatch(/^pcmk: guest-1 is a guest node: the cluster fences it by recovering its container guest-1-vm on host cluster-\d/);
+  it('pcmk fence with an unknown node suggests names (80); a guest is refused (64)', async () => {
+    const a = await pcmkMain('fence', 'clustr-3', '--yes');
+    expect(a.code).toBe(80);
+    expect(a.err).toEqual(["pcmk: no node named 'clustr-3' (did you mean cluster-3?)"]);
+    const g = await pcmkMain('fence', 'guest-1', '--yes');
+    expect(g.code).toBe(64);
+    expect(g.err.at(-1)).toMatch(/^pcmk: guest-1 is a guest node: the cluster fences it by recovering its guest-1-vm/);
   });
 });
 

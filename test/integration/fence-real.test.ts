@@ -8,10 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseArgs } from '../../src/commands/args.js';
-import { fenceCommand } from '../../src/commands/fence-check.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { main } from '../../src/commands/main.js';
 import { plain } from '../../src/commands/render.js';
-import { resolveTarget, Session } from '../../src/commands/session.js';
 import { sandboxScript, state, onNode, waitFor } from './sandbox-env.js';
 
 function sandboxHealthy(): boolean {
@@ -32,29 +32,48 @@ const readPowerLog = (): string => {
   }
 };
 
+// The local audit log of this run, away from the operator's own.
+const stateHome = mkdtempSync(path.join(tmpdir(), 'pcmk-fence-state-'));
+const savedStateHome = process.env.XDG_STATE_HOME;
+process.env.XDG_STATE_HOME = stateHome;
+
 afterAll(async () => {
+  if (savedStateHome === undefined) delete process.env.XDG_STATE_HOME;
+  else process.env.XDG_STATE_HOME = savedStateHome;
+  rmSync(stateHome, { recursive: true, force: true });
   // Leave the sandbox as the next test expects it: every node back, every resource started.
   await waitFor('the sandbox to be healthy again', () => sandboxHealthy(), 180_000, 3000);
 }, 200_000);
 
 describe('pcmk fence cluster-3 --yes', () => {
-  it('reboots cluster-3 through its BMC and reports the fencing history entry', async () => {
+  it('reboots cluster-3 through its BMC, once, and the local audit log has it with its request id', async () => {
     expect(sandboxHealthy()).toBe(true);
     const logBefore = readPowerLog();
-    const p = parseArgs(['--local', '--prefix', `bash ${sandboxScript} exec cluster-1 --`, 'fence', 'cluster-3', '--yes']);
+    const argv = ['--local', '--prefix', `bash ${sandboxScript} exec cluster-1 --`];
     const out: string[] = [];
     const err: string[] = [];
     const w = { out: (s: string) => out.push(s), err: (s: string) => err.push(s), isTTY: false, style: plain };
     const started = Date.now();
-    const code = await fenceCommand(p, w, () => new Session(resolveTarget(p.options), p.options, false));
+    const code = await main([...argv, 'fence', 'cluster-3', '--yes'], w);
     const tookMs = Date.now() - started;
     console.log(`pcmk fence cluster-3 --yes: exit ${code} after ${tookMs} ms\n${[...err, ...out].join('\n')}`);
 
     expect(code).toBe(0);
     // The plan named the device before the shot.
     expect(err[0]).toBe('reboot cluster-3 with fence-cluster-3 (fence_ipmilan, BMC 198.51.100.113: power on, status ok)');
-    expect(out[0]).toMatch(/^cluster-3: reboot done in \d+\.\d s \(requested on bash .*sandbox\.sh exec cluster-1 --\)$/);
-    expect(out[1]).toMatch(/^fencing history: reboot of cluster-3: success, executed by cluster-[12], requested by cluster-1, completed \S/);
+    expect(out[0]).toBe("fence node cluster-3 (reboot) through the cluster's fencer");
+    expect(out).toContain('Scope: node cluster-3  (destructive: needs confirmation)');
+    const idLine = out.find((l) => l.startsWith('Request id: '));
+    expect(idLine).toMatch(/^Request id: \S+ \(pcmk log\)$/);
+    const requestId = idLine!.split(' ')[2]!;
+
+    // The local audit log holds the fence with its request id and the host's result.
+    const log: string[] = [];
+    expect(await main([...argv, 'log', '--json'], { ...w, out: (s: string) => log.push(s) })).toBe(0);
+    const entries = JSON.parse(log.join('\n')) as Array<{ requestId?: string; client?: string; action: { name: string; node?: string }; result: { ok: boolean | null } }>;
+    const fenced = entries.filter((e) => e.action.name === 'fence');
+    expect(fenced).toHaveLength(1);
+    expect(fenced[0]).toMatchObject({ requestId, client: 'pcmk', action: { name: 'fence', node: 'cluster-3' }, result: { ok: true } });
 
     // The BMC really cut the power: its log grew by power-off (and on) lines.
     const added = readPowerLog().slice(logBefore.length);
