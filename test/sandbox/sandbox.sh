@@ -244,7 +244,7 @@ END
 # this kind of machine), host network, a private image store per node.
 podman_conf() {
     local hd; hd=$(host_dir "$1")
-    mkdir -p "$hd/etc/containers" "$hd/var/lib/containers"
+    mkdir -p "$hd/etc/containers"
     cp -a /etc/containers/. "$hd/etc/containers/"
     cat > "$hd/etc/containers/containers.conf" <<END
 [containers]
@@ -279,7 +279,7 @@ prepare_state() {
     : > "$STATE/known_hosts"
     for h in $(all_hosts); do
         hd=$(host_dir "$h")
-        mkdir -p "$hd"/{etc/corosync,etc/pacemaker,etc/ssh,var/lib/corosync,var/log/corosync,var/log/sandbox,var/log/crmsh,units}
+        mkdir -p "$hd"/{etc/corosync,etc/pacemaker,etc/ssh,var/lib/corosync,var/lib/containers,var/log/corosync,var/log/sandbox,var/log/crmsh,units}
         install -d -m 0700 "$hd/var/lib/pcsd" "$hd/var/log/pcsd" "$hd/root" "$hd/root/.ssh"
         install -d -m 1777 "$hd/tmp"
         install -d -o hacluster -g haclient -m 0750 "$hd/var/lib/pacemaker" "$hd"/var/lib/pacemaker/{cib,pengine,blackbox,cores}

@@ -2,6 +2,10 @@
 # Optional (`sandbox.sh up --bundle`): a Pacemaker bundle of podman containers, each running
 # pacemaker-remoted and a Dummy. The image is a tiny merged-/usr skeleton made with
 # `podman import`; the containers mount the machine's /usr read-only.
+# Stop signals: pid 1 of a container ignores SIGTERM unless it handles it, and neither the bundle's
+# pcmk-init (pacemaker-remoted as pid 1 handles only SIGINT) nor `sleep` does, so every stop would
+# wait out podman's timeout (50 s with the 60 s operation default) before SIGKILL: a standby of a
+# member with two containers would take two minutes.
 set -u
 . "$(dirname "$0")/common.sh"
 SB="$SB_DIR/sandbox.sh"
@@ -48,7 +52,7 @@ up() {
     x="<bundle id=\"$B\">
   <podman image=\"$IMAGE\" replicas=\"$replicas\" replicas-per-host=\"1\" network=\"host\"
           run-command=\"/opt/pcmk/pacemaker-remoted\"
-          options=\"--cgroup-parent=/pcmk-sandbox/pods --ulimit nofile=1024:1024 --ulimit nproc=1024:1024\"/>
+          options=\"--cgroup-parent=/pcmk-sandbox/pods --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --stop-signal=SIGINT\"/>
   <network control-port=\"3121\"/>
   <storage>
     <storage-mapping id=\"$B-usr\" source-dir=\"/usr\" target-dir=\"/usr\" options=\"ro\"/>
@@ -66,7 +70,7 @@ up() {
     <nvpair id=\"$C-image\" name=\"image\" value=\"$IMAGE\"/>
     <nvpair id=\"$C-allow_pull\" name=\"allow_pull\" value=\"false\"/>
     <nvpair id=\"$C-run_cmd\" name=\"run_cmd\" value=\"/bin/sleep infinity\"/>
-    <nvpair id=\"$C-run_opts\" name=\"run_opts\" value=\"--net=host --cgroup-parent=/pcmk-sandbox/pods -v /usr:/usr:ro --ulimit nofile=1024:1024 --ulimit nproc=1024:1024\"/>
+    <nvpair id=\"$C-run_opts\" name=\"run_opts\" value=\"--net=host --cgroup-parent=/pcmk-sandbox/pods -v /usr:/usr:ro --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --stop-signal=SIGKILL\"/>
   </instance_attributes>
   <operations><op id=\"$C-monitor-30s\" name=\"monitor\" interval=\"30s\" timeout=\"30s\"/></operations>
 </primitive>"

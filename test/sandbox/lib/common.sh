@@ -30,6 +30,14 @@ mount_private_tree() {
         [ -d "/$d" ] || continue
         mount --bind "$hd/$d" "/$d"
     done
+    # podman's container store, private to every host, guests included, even where podman has
+    # never run (no /var/lib/containers yet on a fresh machine): with a shared store, the probe of a
+    # podman resource on a guest or remote node (own /run, so podman believes the machine rebooted)
+    # resets the state of a member's running containers, and the cluster loses its bundle replicas.
+    if [ -d "$hd/var/lib/containers" ]; then
+        mkdir -p /var/lib/containers
+        mount --bind "$hd/var/lib/containers" /var/lib/containers
+    fi
     if [ "$hidden" = 1 ]; then
         mkdir -p "$PROJECT_DIR"
         mount --bind "$hd/.project" "$PROJECT_DIR"

@@ -20,10 +20,8 @@ umount -l "$NS_DIR" 2>/dev/null || true
 
 hostname "$H"
 mount_private_tree "$HD"
-# podman (bundles): private configuration and image store per node
-for d in etc/containers var/lib/containers; do
-    [ -d "/$d" ] && [ -d "$HD/$d" ] && mount --bind "$HD/$d" "/$d"
-done
+# podman (bundles): private configuration per member (the container store: mount_private_tree)
+[ -d /etc/containers ] && [ -d "$HD/etc/containers" ] && mount --bind "$HD/etc/containers" /etc/containers
 for f in etc/hosts etc/hostname etc/resolv.conf; do
     mount --bind "$HD/$f" "/$f"
 done
