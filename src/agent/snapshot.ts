@@ -3,6 +3,7 @@
  * No IO: tests feed it captured output; collectors feed it live output.
  */
 import type { ToolError } from './run-tool.js';
+import { baseResourceId } from '../model/values.js';
 import { parseCrmMon, CrmMonParseError, type CrmMonResult } from './parse/crm-mon.js';
 import { parseCib, CibParseError, type CibResult } from './parse/cib.js';
 import { buildCorosyncInfo } from './parse/corosync.js';
@@ -117,7 +118,7 @@ export function mergeTrees(runtime: ResourceConfig[], configured: ResourceConfig
   const enrich = (r: ResourceConfig): ResourceConfig => {
     switch (r.kind) {
       case 'primitive': {
-        const c = prims.get(r.id) ?? prims.get(r.id.replace(/:\d+$/, ''));
+        const c = prims.get(r.id) ?? prims.get(baseResourceId(r.id));
         return c ? { ...r, params: c.params, meta: c.meta, ops: c.ops, agent: r.agent.type ? r.agent : c.agent } : r;
       }
       case 'group': {

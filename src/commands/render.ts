@@ -3,6 +3,7 @@
  * Pure: snapshot in, lines out. `--json` prints the data instead.
  */
 import type { ClusterSnapshot } from '../model/snapshot.js';
+import { isFalse, isTrue } from '../model/values.js';
 import {
   flattenResourceTree,
   formatFailCount,
@@ -144,7 +145,7 @@ export function renderStatus(s: ClusterSnapshot, st: Style = plain): string[] {
   const quorum = c.quorate ? st.green('partition with quorum') : c.quorate === false ? st.red('partition WITHOUT quorum') : st.yellow('quorum unknown');
   const stonith = c.options['stonith-enabled'];
   out.push(
-    `${st.bold(`Cluster ${visible(c.name ?? '(unnamed)')}`)}  ${visible(c.stack ?? '')}  DC ${c.dc ? visible(c.dc) : st.red('NONE')}  ${quorum}  Pacemaker ${c.pacemakerVersion ?? '?'}  stonith ${stonith === 'false' ? st.red('DISABLED') : stonith === 'true' ? 'enabled' : stonith ?? '?'}${c.options['maintenance-mode'] === 'true' ? `  ${st.yellow('MAINTENANCE MODE')}` : ''}`,
+    `${st.bold(`Cluster ${visible(c.name ?? '(unnamed)')}`)}  ${visible(c.stack ?? '')}  DC ${c.dc ? visible(c.dc) : st.red('NONE')}  ${quorum}  Pacemaker ${c.pacemakerVersion ?? '?'}  stonith ${isFalse(stonith) ? st.red('DISABLED') : isTrue(stonith) ? 'enabled' : stonith ?? '?'}${isTrue(c.options['maintenance-mode']) ? `  ${st.yellow('MAINTENANCE MODE')}` : ''}`,
   );
   if (c.lastChange) out.push(st.dim(visible(`last change ${c.lastChange}${c.lastChangeBy ? ` by ${c.lastChangeBy}` : ''}`)));
   out.push('', st.bold('Nodes'), ...renderNodes(s, st));

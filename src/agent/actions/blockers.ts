@@ -5,8 +5,9 @@
  */
 import type { ClusterSnapshot, ColocationConstraint } from '../../model/snapshot.js';
 import type { Blocker } from './errors.js';
-import { constraintSubjects, isMinusInfinity, locationsFor, runningNodes, type ResourceIndex } from './lookup.js';
-import { scoreValue, type AllocationScores } from './transition.js';
+import { constraintSubjects, locationsFor, runningNodes, type ResourceIndex } from '../../model/resource-index.js';
+import { formatScore, isMinusInfinity, isPlusInfinity, scoreValue } from '../../model/values.js';
+import type { AllocationScores } from './transition.js';
 
 /** The placement unit: the outermost group, clone or bundle around the resource (or itself). */
 export function placementUnit(index: ResourceIndex, id: string): string {
@@ -22,10 +23,6 @@ export function placementUnit(index: ResourceIndex, id: string): string {
 function ownScore(scores: AllocationScores | undefined, unit: string, node: string): number | null {
   const v = scores?.[unit]?.[node];
   return v === undefined ? null : v;
-}
-
-function isMandatory(score: string | null): boolean {
-  return score !== null && scoreValue(score) === Number.POSITIVE_INFINITY;
 }
 
 function colocationPartners(snapshot: ClusterSnapshot, c: ColocationConstraint, subjects: Set<string>): { partner: string; dependent: boolean }[] {
@@ -71,7 +68,7 @@ export function explainBlockers(snapshot: ClusterSnapshot, index: ResourceIndex,
     }
     for (const c of snapshot.constraints.colocation) {
       for (const { partner, dependent } of colocationPartners(snapshot, c, subjects)) {
-        if (isMandatory(c.score) && dependent) {
+        if (isPlusInfinity(c.score) && dependent) {
           const nested = walk(partner);
           if (nested.length) {
             out.push({
@@ -104,7 +101,7 @@ export function explainBlockers(snapshot: ClusterSnapshot, index: ResourceIndex,
     const unit = placementUnit(index, resource);
     const subjects = new Set(constraintSubjects(index, unit));
     for (const c of snapshot.constraints.colocation) {
-      if (!isMandatory(c.score)) continue;
+      if (!isPlusInfinity(c.score)) continue;
       for (const { partner, dependent } of colocationPartners(snapshot, c, subjects)) {
         if (!dependent) continue;
         const partnerUnit = placementUnit(index, partner);
@@ -122,10 +119,6 @@ export function explainBlockers(snapshot: ClusterSnapshot, index: ResourceIndex,
     }
   }
   return found;
-}
-
-function formatScore(v: number): string {
-  return v === Number.NEGATIVE_INFINITY ? '-INFINITY' : v === Number.POSITIVE_INFINITY ? 'INFINITY' : String(v);
 }
 
 /** One line per blocker for messages. */

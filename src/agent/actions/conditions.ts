@@ -1,7 +1,7 @@
 /** Pure checks of a plan's wait condition against a snapshot. */
 import type { ClusterSnapshot } from '../../model/snapshot.js';
-import { indexResources, instancesOf, promotedNodes, runningNodes } from './lookup.js';
-import { baseResourceId } from './transition.js';
+import { indexResources, instancesOf, promotedNodes, runningNodes } from '../../model/resource-index.js';
+import { baseResourceId } from '../../model/values.js';
 import type { WaitCondition } from './plan.js';
 
 function nothingPending(snapshot: ClusterSnapshot, ids?: Set<string>): boolean {

@@ -49,8 +49,6 @@ export {
   diffTransitions,
   parseAllocationScores,
   parseLocate,
-  scoreValue,
-  baseResourceId,
   formatTransition,
   type TransitionAction,
   type TransitionSummary,
@@ -58,6 +56,7 @@ export {
   type AllocationScores,
 } from './transition.js';
 export { conditionHolds, describeCondition } from './conditions.js';
+export { scoreValue, baseResourceId } from '../../model/values.js';
 export { previewPlan, finalizePlan, checkMoveBack, previewLines, queryCib, Workspace, type Preview, type PreviewOptions } from './preview.js';
 export { executePlan, type ExecuteOptions, type ExecutionResult, type StepOutcome, type StepStatus } from './execute.js';
 export { appendAuditLog, readAuditLog, auditEntry, defaultAuditPath, auditUser, type AuditEntry } from './audit.js';

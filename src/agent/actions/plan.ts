@@ -15,17 +15,15 @@ import {
   indexResources,
   instanceOwner,
   ancestors,
-  isTrue,
-  isFalse,
   promotedNodes,
   runningNodes,
   unmanagedReason,
   type ResourceEntry,
   type ResourceIndex,
-} from './lookup.js';
+} from '../../model/resource-index.js';
+import { baseResourceId, isFalse, isTrue, parseDurationMs } from '../../model/values.js';
 import { explainBlockers, formatBlockers, placementUnit } from './blockers.js';
 import { actionScope, isDestructive, READ_ONLY_ACTIONS, type Action, type ActionName, type ActionOf } from '../../model/actions.js';
-import { parseDurationMs } from '../../model/durations.js';
 
 /** What must hold after the change; checked on fresh snapshots when waiting. */
 export type WaitCondition =
@@ -448,7 +446,7 @@ function optionalResource(ctx: Ctx, id: string | undefined): ResourceEntry | Act
 function failcountsOf(ctx: Ctx, id: string | undefined, node: string | undefined) {
   const e = id ? ctx.index.byId.get(id) : undefined;
   const prims = e ? new Set(e.primitives.length ? e.primitives : [e.id]) : null;
-  return ctx.snapshot.failcounts.filter((f) => (!prims || prims.has(f.resource) || prims.has(f.resource.replace(/:\d+$/, ''))) && (!node || f.node === node));
+  return ctx.snapshot.failcounts.filter((f) => (!prims || prims.has(f.resource) || prims.has(baseResourceId(f.resource))) && (!node || f.node === node));
 }
 
 export function validateCleanup(snapshot: ClusterSnapshot, req: ActionOf<'cleanup'>): ActionError | null {
@@ -499,7 +497,7 @@ function planCleanupLike(
   const args = [kind === 'refresh' ? '--refresh' : '--cleanup', ...(e ? ['--resource', e.id] : []), ...(req.node ? ['--node', req.node] : []), ...op];
   const prims = e ? new Set(e.primitives.length ? e.primitives : [e.id]) : null;
   const failures = snapshot.failures.filter(
-    (f) => (!prims || prims.has(f.resource) || prims.has(f.resource.replace(/:\d+$/, ''))) && (!req.node || f.node === req.node) && (!('operation' in req) || !req.operation || f.task === req.operation),
+    (f) => (!prims || prims.has(f.resource) || prims.has(baseResourceId(f.resource))) && (!req.node || f.node === req.node) && (!('operation' in req) || !req.operation || f.task === req.operation),
   );
   const counts = failcountsOf(ctx, e?.id, req.node);
   const scope = `${e ? e.id : 'all resources'}${req.node ? ` on ${req.node}` : ''}${'operation' in req && req.operation ? ` (${req.operation}${req.interval ? ` every ${req.interval}` : ''})` : ''}`;

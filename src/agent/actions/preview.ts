@@ -9,10 +9,10 @@ import type { ClusterSnapshot } from '../../model/snapshot.js';
 import type { ToolRunner } from '../run-tool.js';
 import { ActionError, type Blocker } from './errors.js';
 import { explainBlockers } from './blockers.js';
-import { indexResources } from './lookup.js';
+import { indexResources } from '../../model/resource-index.js';
+import { baseResourceId } from '../../model/values.js';
 import { blocked, type ActionPlan } from './plan.js';
 import {
-  baseResourceId,
   diffTransitions,
   parseAllocationScores,
   parseLocate,

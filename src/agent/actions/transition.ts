@@ -9,6 +9,7 @@
  *   * Move       dummystateful      ( Promoted 18node2 -> Started 18node3 )
  *   * Fence (reboot) hadev3 'peer is no longer part of the cluster'
  */
+import { scoreValue } from '../../model/values.js';
 
 export type TransitionVerb =
   | 'Start'
@@ -246,23 +247,6 @@ export function diffTransitions(before: TransitionSummary, after: TransitionSumm
     else caused.push(a);
   }
   return summarize(caused, after.unparsed.filter((u) => !before.unparsed.includes(u)));
-}
-
-/** A resource id as printed by crm_simulate without the clone instance suffix ("dlm:0" → "dlm"). */
-export function baseResourceId(id: string): string {
-  return id.replace(/:\d+$/, '');
-}
-
-/** Score strings as Pacemaker prints them: "-INFINITY", "INFINITY", "+INFINITY", integers. */
-export function scoreValue(s: string): number {
-  const t = s.trim();
-  if (/^[+]?INFINITY$/i.test(t)) return Number.POSITIVE_INFINITY;
-  if (/^-INFINITY$/i.test(t)) return Number.NEGATIVE_INFINITY;
-  const n = Number(t);
-  if (!Number.isFinite(n)) return Number.NaN;
-  if (n >= 1_000_000) return Number.POSITIVE_INFINITY;
-  if (n <= -1_000_000) return Number.NEGATIVE_INFINITY;
-  return n;
 }
 
 /** resource → node → score, the last value printed for each pair (the final assignment step). */

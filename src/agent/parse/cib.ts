@@ -13,6 +13,8 @@
  * {@link readStonithSecret}, which is separate on purpose.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { parsePacemakerTime } from '../../model/time.js';
+import { isMinusInfinity, isTrue, parseDurationMs, PCMK_INFINITY, scoreValue } from '../../model/values.js';
 import type {
   AgentRef,
   BundleConfig,
@@ -310,20 +312,15 @@ function deref(ctx: Ctx, el: El, section: string): El | null {
   return target;
 }
 
-const TRUE_VALUES = new Set(['true', 'on', 'yes', 'y', '1']);
-function isTrue(value: string | undefined): boolean {
-  return value !== undefined && TRUE_VALUES.has(value.trim().toLowerCase());
-}
-
-const INFINITY_SCORE = 1_000_000;
-function scoreValue(ctx: Ctx, raw: string | undefined, section: string): number {
+/** A score clamped to ±INFINITY (1,000,000) for ordering; an odd one is a warning and counts as 0. */
+function checkedScore(ctx: Ctx, raw: string | undefined, section: string): number {
   if (raw === undefined) return 0;
-  const s = raw.trim().toUpperCase();
-  if (s === 'INFINITY' || s === '+INFINITY') return INFINITY_SCORE;
-  if (s === '-INFINITY') return -INFINITY_SCORE;
-  if (/^[+-]?\d+$/.test(s)) return Math.max(-INFINITY_SCORE, Math.min(INFINITY_SCORE, parseInt(s, 10)));
-  warn(ctx, section, `score "${raw}" is not a number or INFINITY`);
-  return 0;
+  const v = scoreValue(raw);
+  if (Number.isNaN(v)) {
+    warn(ctx, section, `score "${raw}" is not a number or INFINITY`);
+    return 0;
+  }
+  return Math.max(-PCMK_INFINITY, Math.min(PCMK_INFINITY, v));
 }
 
 /**
@@ -339,7 +336,7 @@ function nvsets(ctx: Ctx, owners: El[], setName: string, section: string, opts: 
       if (child.name !== setName) continue;
       const set = deref(ctx, child, section);
       if (!set) continue;
-      sets.push({ el: set, score: scoreValue(ctx, set.attrs.score, section), order: order++ });
+      sets.push({ el: set, score: checkedScore(ctx, set.attrs.score, section), order: order++ });
     }
   }
   sets.sort((a, b) => {
@@ -378,21 +375,6 @@ function nvsets(ctx: Ctx, owners: El[], setName: string, section: string, opts: 
 
 const OP_KNOWN = new Set(['id', 'name', 'interval', 'timeout', 'role']);
 
-/** Interval to milliseconds for op matching ("10s", "10000ms", "1m", "PT10S", "10"). */
-function intervalMs(raw: string): number | null {
-  const s = raw.trim();
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|msec|us|usec|s|sec|m|min|h|hr)?$/i.exec(s);
-  if (m) {
-    const n = parseFloat(m[1]);
-    const unit = (m[2] ?? 's').toLowerCase();
-    const mult: Record<string, number> = { ms: 1, msec: 1, us: 0.001, usec: 0.001, s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000, hr: 3_600_000 };
-    return n * mult[unit];
-  }
-  const iso = /^P(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)$/i.exec(s);
-  if (iso) return ((+(iso[1] ?? 0) * 60 + +(iso[2] ?? 0)) * 60 + +(iso[3] ?? 0)) * 1000;
-  return null;
-}
-
 function parseOps(ctx: Ctx, owner: El, section: string): OpConfig[] {
   const ops: OpConfig[] = [];
   for (const child of kids(owner, 'operations')) {
@@ -420,7 +402,7 @@ function parseOps(ctx: Ctx, owner: El, section: string): OpConfig[] {
 }
 
 function opKey(op: OpConfig): string {
-  const ms = intervalMs(op.interval);
+  const ms = parseDurationMs(op.interval);
   return `${op.name}|${ms ?? op.interval}|${op.role ?? ''}`;
 }
 
@@ -606,52 +588,6 @@ function walkPrimitives(resources: ResourceConfig[], fn: (p: PrimitiveConfig) =>
 }
 
 // ---------------------------------------------------------------------------------------------
-// Dates (rule lifetimes)
-
-/**
- * Converts a Pacemaker ISO-8601 date ("2019-09-20 15:10:52 +00:00", "2026-11-23 21:29:43Z",
- * "2019-09-20T15:10:52", "2005-001") to an ISO string in UTC, or null. A date without a zone is
- * local time, as Pacemaker itself reads it on this host.
- */
-export function parsePacemakerDate(raw: string): string | null {
-  const s = raw.trim();
-  const m =
-    /^(\d{4})-(?:(\d{2})-(\d{2})|(\d{3}))(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i.exec(s);
-  if (!m) return null;
-  const year = +m[1];
-  let month: number;
-  let day: number;
-  if (m[4] !== undefined) {
-    const d = new Date(Date.UTC(year, 0, +m[4]));
-    if (d.getUTCFullYear() !== year) return null;
-    month = d.getUTCMonth() + 1;
-    day = d.getUTCDate();
-  } else {
-    month = +m[2];
-    day = +m[3];
-  }
-  const hh = +(m[5] ?? 0);
-  const mi = +(m[6] ?? 0);
-  const ss = +(m[7] ?? 0);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hh > 24 || mi > 59 || ss > 60) return null;
-  let ms: number;
-  const zone = m[8];
-  if (zone === undefined) {
-    ms = new Date(year, month - 1, day, hh, mi, ss).getTime();
-  } else {
-    ms = Date.UTC(year, month - 1, day, hh, mi, ss);
-    if (zone.toUpperCase() !== 'Z') {
-      const zm = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone);
-      if (!zm) return null;
-      const off = (+zm[2] * 60 + +(zm[3] ?? 0)) * 60_000;
-      ms -= zm[1] === '+' ? off : -off;
-    }
-  }
-  const d = new Date(ms);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
-}
-
-// ---------------------------------------------------------------------------------------------
 // Constraints
 
 interface RuleFacts {
@@ -697,15 +633,15 @@ function ruleFacts(ctx: Ctx, rules: El[], lifetimeRules: El[], section: string):
     let best: string | null = null;
     let bestMs = Infinity;
     for (const e of ends) {
-      const iso = parsePacemakerDate(e);
-      if (iso === null) {
+      const t = parsePacemakerTime(e);
+      if (t === null) {
         warn(ctx, section, `lifetime end "${e}" is not a date Pacemaker writes`);
         continue;
       }
-      const t = Date.parse(iso);
-      if (t < bestMs) {
-        bestMs = t;
-        best = iso;
+      if (!t.zoned) warn(ctx, section, `lifetime end "${e}" has no time zone: read as UTC, while the cluster reads it in its nodes' local time`);
+      if (t.ms < bestMs) {
+        bestMs = t.ms;
+        best = t.iso;
       }
     }
     facts.expiresRaw = best;
@@ -790,7 +726,7 @@ function parseConstraints(ctx: Ctx, constraintsEl: El | undefined, now: Date): C
           expires,
           expired: expires !== null && Date.parse(expires) < nowMs,
         };
-        if (loc.score !== null) scoreValue(ctx, loc.score, section);
+        if (loc.score !== null) checkedScore(ctx, loc.score, section);
         out.location.push(loc);
         break;
       }
@@ -818,7 +754,7 @@ function parseConstraints(ctx: Ctx, constraintsEl: El | undefined, now: Date): C
           withRscRole: el.attrs['with-rsc-role'] ?? null,
         };
         if (!refs && (c.rsc === null || c.withRsc === null)) warn(ctx, section, 'colocation constraint lacks rsc or with-rsc');
-        if (c.score !== null) scoreValue(ctx, c.score, section);
+        if (c.score !== null) checkedScore(ctx, c.score, section);
         out.colocation.push(c);
         break;
       }
@@ -894,9 +830,6 @@ function patternMatches(pattern: string, id: string): boolean {
   }
 }
 
-function isMinusInfinity(score: string | null): boolean {
-  return score !== null && score.trim().toUpperCase() === '-INFINITY';
-}
 
 function bannedNodes(deviceId: string, c: Constraints): string[] {
   const nodes: string[] = [];

@@ -8,8 +8,8 @@
  * - Inside a good document nothing throws: an odd value (unknown role, garbage number, a missing
  *   attribute, an unparseable time) becomes a SnapshotWarning and a safe default.
  * - Values stay strings unless the model says otherwise (node ids such as "007" are kept as-is).
- * - Times: crm_mon prints local times without a zone; the agent runs it with TZ=UTC, so such
- *   times are read as UTC. Times with a zone, epoch seconds and ISO-8601 are also accepted.
+ * - Times: read with the one rule of model/time.ts (a time without a zone is UTC: the agent runs
+ *   crm_mon with TZ=UTC). Times with a zone, epoch seconds and ISO-8601 are also accepted.
  */
 import type {
   BundleConfig,
@@ -33,6 +33,8 @@ import type {
   Ticket,
   AgentRef,
 } from '../../model/snapshot.js';
+import { parsePacemakerTime } from '../../model/time.js';
+import { baseResourceId, parseBoolean, snapshotScore } from '../../model/values.js';
 import { childNamed, parseXml, XmlSyntaxError, type XmlElement } from './xml.js';
 
 /** crm_mon arguments the agent uses with Pacemaker 2.0.3 and later (`--output-as` exists). */
@@ -113,8 +115,6 @@ export interface ParseCrmMonOptions {
 }
 
 const MAX_WARNINGS = 200;
-/** Pacemaker clamps scores and counts at INFINITY = 1,000,000. */
-const PCMK_INFINITY = 1_000_000;
 
 /** Parse crm_mon XML output. Throws CrmMonParseError when the document as a whole is unusable. */
 export function parseCrmMon(xml: string, opts: ParseCrmMonOptions = {}): CrmMonResult {
@@ -159,19 +159,6 @@ const ROLE_MAP: Record<string, Role> = {
   unknown: 'Unknown',
 };
 
-const MONTHS: Record<string, number> = {
-  Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11,
-};
-
-// "Tue May  5 12:04:36 2020" (ctime/asctime), optionally without weekday or year.
-const CTIME_RE =
-  /^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s+)?(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s+(\d{1,2})\s+(\d{1,2}):(\d{2}):(\d{2})(?:\s+(\d{4}))?$/;
-// "2022-12-08 10:11:12Z", "2022-12-08 10:11:12 +02:00", "2022-12-08T10:11:12.123456Z", "2022-12-08 10:11:12"
-const ISOISH_RE =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?\s*(Z|[+-]\d{2}:?\d{2})?$/;
-
-const TRUE_WORDS = new Set(['true', 'yes', 'on', '1', 'y']);
-const FALSE_WORDS = new Set(['false', 'no', 'off', '0', 'n']);
 
 class Reader {
   private readonly warnings: SnapshotWarning[] = [];
@@ -193,11 +180,8 @@ class Reader {
       if (required) this.warn(section, `missing attribute "${name}" on <${el.name}>; assuming ${def}`);
       return def;
     }
-    if (v === 'true') return true;
-    if (v === 'false') return false;
-    const lower = v.trim().toLowerCase();
-    if (TRUE_WORDS.has(lower)) return true;
-    if (FALSE_WORDS.has(lower)) return false;
+    const b = parseBoolean(v);
+    if (b !== null) return b;
     this.warn(section, `attribute "${name}" of <${el.name}> is not a boolean: ${JSON.stringify(v)}; assuming ${def}`);
     return def;
   }
@@ -215,12 +199,11 @@ class Reader {
   int(value: string | undefined, what: string, section: string, opts: { infinity?: boolean } = {}): number | null {
     if (value === undefined) return null;
     const t = value.trim();
-    if (/^[+-]?\d+$/.test(t)) {
-      const n = Number(t);
-      if (opts.infinity && Math.abs(n) >= PCMK_INFINITY) return n < 0 ? -Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER;
-      if (Number.isSafeInteger(n)) return n;
-    } else if (opts.infinity && /^[+-]?INFINITY$/i.test(t)) {
-      return t.startsWith('-') ? -Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER;
+    if (opts.infinity) {
+      const n = snapshotScore(t);
+      if (n !== null) return n;
+    } else if (/^[+-]?\d+$/.test(t) && Number.isSafeInteger(Number(t))) {
+      return Number(t);
     }
     this.warn(section, `${what} is not an integer: ${JSON.stringify(value)}`);
     return null;
@@ -259,45 +242,8 @@ class Reader {
 
   /** ISO string; null for "no time" ('' or epoch 0); undefined when unparseable. */
   private parseTime(t: string): string | null | undefined {
-    if (t === '') return null;
-    let m = CTIME_RE.exec(t);
-    if (m) {
-      const month = MONTHS[m[1]];
-      const day = Number(m[2]);
-      let year = m[6] !== undefined ? Number(m[6]) : this.now.getUTCFullYear();
-      let ms = Date.UTC(year, month, day, Number(m[3]), Number(m[4]), Number(m[5]));
-      if (m[6] === undefined && ms > this.now.getTime() + 86_400_000) {
-        year -= 1;
-        ms = Date.UTC(year, month, day, Number(m[3]), Number(m[4]), Number(m[5]));
-      }
-      return validDate(ms, year, month, day);
-    }
-    if (/^\d+$/.test(t)) {
-      const secs = Number(t);
-      if (secs === 0) return null;
-      if (!Number.isSafeInteger(secs) || secs > 253402300799) return undefined;
-      return new Date(secs * 1000).toISOString();
-    }
-    m = ISOISH_RE.exec(t);
-    if (m) {
-      const year = Number(m[1]);
-      const month = Number(m[2]) - 1;
-      const day = Number(m[3]);
-      const frac = m[7] !== undefined ? Math.floor(Number(`0.${m[7]}`) * 1000) : 0;
-      let ms = Date.UTC(year, month, day, Number(m[4]), Number(m[5]), Number(m[6]), frac);
-      const zone = m[8];
-      if (zone !== undefined && zone !== 'Z') {
-        const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
-        if (!z) return undefined;
-        const offset = (Number(z[2]) * 60 + Number(z[3])) * 60_000;
-        ms -= z[1] === '+' ? offset : -offset;
-      }
-      if (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 60) return undefined;
-      const check = new Date(Date.UTC(year, month, day));
-      if (check.getUTCMonth() !== month || check.getUTCDate() !== day) return undefined;
-      return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
-    }
-    return undefined;
+    if (t === '' || /^0+$/.test(t)) return null;
+    return parsePacemakerTime(t, { now: this.now })?.iso;
   }
 
   role(value: string | null, section: string): Role {
@@ -616,9 +562,9 @@ class Reader {
       const cfg = this.readResourceElement(kid, id, out);
       if (cfg === null || child !== null) continue;
       if (cfg.kind === 'primitive') {
-        child = { ...cfg, id: baseId(cfg.id) };
+        child = { ...cfg, id: baseResourceId(cfg.id) };
       } else if (cfg.kind === 'group') {
-        child = { ...cfg, id: baseId(cfg.id), children: cfg.children.map((c) => ({ ...c, id: baseId(c.id) })) };
+        child = { ...cfg, id: baseResourceId(cfg.id), children: cfg.children.map((c) => ({ ...c, id: baseResourceId(c.id) })) };
       } else {
         this.warn(sec, `unexpected ${cfg.kind} "${cfg.id}" inside a clone`);
       }
@@ -663,7 +609,7 @@ class Reader {
           replica.ip = inst.id;
         } else {
           replica.child = inst.id;
-          if (primitive === null) primitive = { ...primitiveOf(inst.id, inst.agent), id: baseId(inst.id) };
+          if (primitive === null) primitive = { ...primitiveOf(inst.id, inst.agent), id: baseResourceId(inst.id) };
         }
       }
       replicas.push(replica);
@@ -941,13 +887,6 @@ function statusErrors(root: XmlElement): string[] {
 
 const CONTAINER_AGENT_RE = /^ocf:heartbeat:(docker|podman|rkt)$/;
 
-function validDate(ms: number, year: number, month: number, day: number): string | undefined {
-  if (!Number.isFinite(ms)) return undefined;
-  const d = new Date(ms);
-  if (d.getUTCFullYear() !== year || d.getUTCMonth() !== month || d.getUTCDate() !== day) return undefined;
-  return d.toISOString();
-}
-
 /** "ocf::heartbeat:IPaddr2" (1.1/2.0) -> "ocf:heartbeat:IPaddr2" (2.1+). */
 export function normalizeAgent(agent: string): string {
   const i = agent.indexOf('::');
@@ -970,12 +909,6 @@ export function parseAgent(agent: string): AgentRef {
 
 function primitiveOf(id: string, agent: string): PrimitiveConfig {
   return { kind: 'primitive', id, agent: parseAgent(agent), params: {}, meta: {}, ops: [] };
-}
-
-/** Clone instance id without its instance number: "ping:0" -> "ping", "grp:1" -> "grp". */
-function baseId(id: string): string {
-  const m = /^(.*):\d+$/.exec(id);
-  return m ? m[1] : id;
 }
 
 /**

@@ -9,13 +9,11 @@ import type { ClusterNode, ClusterSnapshot, NodeType, ResourceConfig } from '../
 import {
   configTargets,
   effectiveHostCheck,
-  formatMs,
   includesNode,
   isSingleMachineAgent,
-  isTrueValue,
   IPMI_AGENTS,
-  parseDurationMs,
 } from './device-params.js';
+import { formatDurationMs, isFalse, isTrue, parseDurationMs } from '../../model/values.js';
 import type {
   FenceDeviceReport,
   FenceFinding,
@@ -72,10 +70,6 @@ interface NodeInfo {
 
 function finding(severity: FenceSeverity, code: string, message: string, where: { node?: string; device?: string } = {}): FenceFinding {
   return { severity, code, message, ...where };
-}
-
-function pcmkFalse(v: string | undefined): boolean {
-  return v !== undefined && /^(0|false|no|off|n)$/i.test(v.trim());
 }
 
 /** Every node the check reports on: the snapshot's nodes, plus configured ones it does not show. */
@@ -209,7 +203,7 @@ function deviceReport(
     w('warning', 'no-password', `${d.id}: password not set`);
   }
   if (IPMI_AGENTS.has(d.agent)) {
-    const lanplus = d.params.lanplus !== undefined ? isTrueValue(d.params.lanplus) : !['fence_ipmilan', 'fence_imm', 'fence_idrac'].includes(d.agent);
+    const lanplus = d.params.lanplus !== undefined ? isTrue(d.params.lanplus) : !['fence_ipmilan', 'fence_imm', 'fence_idrac'].includes(d.agent);
     if (!lanplus) w('warning', 'ipmi-lan15', `${d.id}: lanplus is off: IPMI 1.5 LAN sends credentials with weak or no protection`);
     if (d.params.cipher === '0') w('warning', 'cipher-0', `${d.id}: cipher=0 means no authentication at all`);
   }
@@ -227,7 +221,7 @@ function deviceReport(
   const delayMs = (parseDurationMs(d.params.pcmk_delay_base) ?? 0) + (parseDurationMs(d.params.pcmk_delay_max) ?? 0);
   const deviceTimeout = parseDurationMs(d.params.pcmk_reboot_timeout) ?? ctx.stonithTimeoutMs;
   if (delayMs > 0 && deviceTimeout !== null && delayMs >= deviceTimeout) {
-    w('warning', 'delay-exceeds-timeout', `${d.id}: pcmk_delay_base + pcmk_delay_max (${formatMs(delayMs)}) reach its timeout (${formatMs(deviceTimeout)})`);
+    w('warning', 'delay-exceeds-timeout', `${d.id}: pcmk_delay_base + pcmk_delay_max (${formatDurationMs(delayMs)}) reach its timeout (${formatDurationMs(deviceTimeout)})`);
   }
   if (registered === false && inp.checkedFrom && !disabled && includesNode(ctx.members, inp.checkedFrom) && !includesNode(d.bannedFrom, inp.checkedFrom)) {
     w('warning', 'not-registered', `${d.id} is not registered with the fencer on ${inp.checkedFrom}, where it is allowed to run`);
@@ -266,7 +260,7 @@ function clusterFindings(inp: FenceInputs, options: Record<string, string>, twoN
     out.push(finding(severity, code, message));
   };
   const { cib, snapshot } = inp;
-  const enabled = !pcmkFalse(options['stonith-enabled']);
+  const enabled = !isFalse(options['stonith-enabled']);
   if (!enabled) f('failure', 'stonith-disabled', 'stonith-enabled=false: the cluster never fences a node; a lost node can corrupt shared data');
   const watchdogMs = parseDurationMs(options['stonith-watchdog-timeout']);
   const watchdog = options['stonith-watchdog-timeout'] !== undefined && options['stonith-watchdog-timeout'].trim() !== '0' && (watchdogMs === null || watchdogMs !== 0);
@@ -288,7 +282,7 @@ function clusterFindings(inp: FenceInputs, options: Record<string, string>, twoN
     });
     f('info', 'priority-fencing-delay', `priority-fencing-delay=${options['priority-fencing-delay']}: fencing of the node running the higher-priority resources is delayed, so it wins a split`);
     if (!anyPriority) f('warning', 'priority-fencing-delay-unused', 'priority-fencing-delay is set, but no resource has a priority meta attribute: it has no effect');
-    if (timeoutMs !== null && pfd >= timeoutMs) f('warning', 'priority-fencing-delay-too-long', `priority-fencing-delay (${formatMs(pfd)}) is not shorter than stonith-timeout (${formatMs(timeoutMs)})`);
+    if (timeoutMs !== null && pfd >= timeoutMs) f('warning', 'priority-fencing-delay-too-long', `priority-fencing-delay (${formatDurationMs(pfd)}) is not shorter than stonith-timeout (${formatDurationMs(timeoutMs)})`);
   }
 
   const anyDeviceDelay = cib.stonithDevices.some((d) => (parseDurationMs(d.params.pcmk_delay_base) ?? 0) > 0 || (parseDurationMs(d.params.pcmk_delay_max) ?? 0) > 0);
@@ -311,8 +305,8 @@ function clusterFindings(inp: FenceInputs, options: Record<string, string>, twoN
   }
   const action = (options['stonith-action'] ?? 'reboot').toLowerCase();
   if (action === 'off' || action === 'poweroff') f('info', 'stonith-action-off', `stonith-action=${action}: fenced nodes stay powered off until someone powers them on`);
-  if (pcmkFalse(options['startup-fencing'])) f('warning', 'startup-fencing-off', 'startup-fencing=false: nodes not seen since the cluster started are assumed safely down');
-  if (pcmkFalse(options['concurrent-fencing']) && members.length > 2) f('info', 'concurrent-fencing-off', 'concurrent-fencing=false: several lost nodes are fenced one after another');
+  if (isFalse(options['startup-fencing'])) f('warning', 'startup-fencing-off', 'startup-fencing=false: nodes not seen since the cluster started are assumed safely down');
+  if (isFalse(options['concurrent-fencing']) && members.length > 2) f('info', 'concurrent-fencing-off', 'concurrent-fencing=false: several lost nodes are fenced one after another');
   if (snapshot && snapshot.cluster.quorate === false) {
     f('warning', 'no-quorum', `this partition has no quorum: it will not fence other nodes (no-quorum-policy=${nqp})`);
   }
@@ -340,7 +334,7 @@ export function analyzeFencing(inp: FenceInputs): FenceReport {
   const devices = cib.stonithDevices.map((d) => deviceReport(d, inp, { members, fencable, nodes: nodesByName, stonithTimeoutMs }));
   const byId = new Map(devices.map((d) => [d.id, d]));
   const cfgById = new Map(cib.stonithDevices.map((d) => [d.id, d]));
-  const enabled = !pcmkFalse(options['stonith-enabled']);
+  const enabled = !isFalse(options['stonith-enabled']);
   const watchdogText = options['stonith-watchdog-timeout']?.trim() ?? '0';
   const watchdog = watchdogText !== '0' && parseDurationMs(watchdogText) !== 0;
 

@@ -4,6 +4,7 @@
  */
 import type { CibStonithDevice } from '../../agent/parse/cib.js';
 import type { CipherSuiteId, SessionPrivilege } from '../ipmi/index.js';
+import { isTrue } from '../../model/values.js';
 
 /** fence_ipmilan and the names it is installed under (same program, different defaults). */
 export const IPMI_AGENTS: ReadonlySet<string> = new Set([
@@ -20,10 +21,6 @@ const LANPLUS_BY_DEFAULT = new Set(['fence_ipmilanplus', 'fence_ilo3', 'fence_il
 
 /** A fence agent name we are willing to execute directly (fence-agents' naming). */
 export const RUNNABLE_AGENT = /^fence_[A-Za-z0-9_]+$/;
-
-export function isTrueValue(v: string | undefined): boolean {
-  return v !== undefined && /^(1|true|yes|on|y)$/i.test(v.trim());
-}
 
 /**
  * pcmk_host_check as the fencer applies it: the configured value, else static-list when a host
@@ -114,7 +111,7 @@ export function ipmiTarget(d: CibStonithDevice): IpmiTarget | null {
   const portText = p.ipport ?? '623';
   const port = Number(portText);
   const username = p.username ?? p.login ?? '';
-  const lanplus = p.lanplus !== undefined ? isTrueValue(p.lanplus) : LANPLUS_BY_DEFAULT.has(d.agent);
+  const lanplus = p.lanplus !== undefined ? isTrue(p.lanplus) : LANPLUS_BY_DEFAULT.has(d.agent);
   const priv = (p.privlvl ?? 'administrator').toLowerCase();
   const privilege: SessionPrivilege = priv === 'operator' ? 'OPERATOR' : priv === 'user' ? 'USER' : 'ADMINISTRATOR';
   const passwordParam = ['password', 'passwd'].find((n) => d.secretsSet.includes(n)) ?? null;
@@ -132,12 +129,4 @@ export function ipmiTarget(d: CibStonithDevice): IpmiTarget | null {
   else if (!passwordParam && scripted) skip = 'the password comes from a script: not run by the check';
   else if (!passwordParam) skip = 'no password configured';
   return { host, port, username, lanplus, cipherSuites, privilege, passwordParam, skip };
-}
-
-export { parseDurationMs } from '../../model/durations.js';
-
-export function formatMs(ms: number): string {
-  if (ms % 60_000 === 0 && ms >= 60_000) return `${ms / 60_000}min`;
-  if (ms % 1000 === 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
 }

@@ -6,7 +6,6 @@ export {
   configTargets,
   effectiveHostCheck,
   ipmiTarget,
-  parseDurationMs,
   IPMI_AGENTS,
   type IpmiTarget,
 } from './device-params.js';

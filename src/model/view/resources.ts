@@ -28,6 +28,7 @@ import type {
   ResourceInstance,
 } from '../snapshot.js';
 import { visible } from './text.js';
+import { baseResourceId, isFalse, isInfiniteCount, isTrue, PCMK_INFINITY } from '../values.js';
 
 /** How a row should look; renderers map it to colours. */
 export type Severity = 'normal' | 'warn' | 'error' | 'dim';
@@ -72,14 +73,8 @@ export interface ResourceRow {
 /** "" for no failures, "INF" for Pacemaker's INFINITY, the number otherwise. */
 export function formatFailCount(n: number): string {
   if (!n) return '';
-  if (n >= 1_000_000) return 'INF';
+  if (isInfiniteCount(n)) return 'INF';
   return String(n);
-}
-
-/** The configured id of a clone instance: "dlm:2" -> "dlm". */
-function configuredId(id: string): string {
-  const i = id.lastIndexOf(':');
-  return i > 0 && /^\d+$/.test(id.slice(i + 1)) ? id.slice(0, i) : id;
 }
 
 function agentText(p: PrimitiveConfig): string {
@@ -104,7 +99,7 @@ function failIndex(snapshot: ClusterSnapshot): Ctx['fails'] {
     add(byRes, fc.resource, fc.count);
   }
   return (id, nodes) => {
-    for (const rid of id === configuredId(id) ? [id] : [id, configuredId(id)]) {
+    for (const rid of id === baseResourceId(id) ? [id] : [id, baseResourceId(id)]) {
       if (nodes === null) {
         const n = byRes.get(rid);
         if (n) return n;
@@ -197,7 +192,7 @@ function containerMarkers(insts: readonly ResourceInstance[], ctx: Ctx, meta: Re
   const set = new Set<string>();
   for (const i of insts) for (const m of instanceMarkers(i, ctx.nodes, ctx.clusterMaintenance)) if (m !== 'disabled') set.add(m);
   if (isStopped(meta)) set.add('disabled');
-  if ((meta['is-managed'] ?? '').toLowerCase() === 'false') set.add('unmanaged');
+  if (isFalse(meta['is-managed'])) set.add('unmanaged');
   return [...set];
 }
 
@@ -262,7 +257,7 @@ function byParent(instances: readonly ResourceInstance[]): Map<string | null, Re
 }
 
 function primitiveRows(ctx: Ctx, p: PrimitiveConfig, pool: readonly ResourceInstance[], position: string): ResourceRow[] {
-  const insts = pool.filter((i) => !ctx.used.has(i) && (i.id === p.id || configuredId(i.id) === p.id));
+  const insts = pool.filter((i) => !ctx.used.has(i) && (i.id === p.id || baseResourceId(i.id) === p.id));
   if (insts.length === 0) {
     // Configured but absent from crm_mon's status.
     const label = visible(p.id);
@@ -293,11 +288,11 @@ function primitiveRows(ctx: Ctx, p: PrimitiveConfig, pool: readonly ResourceInst
 function groupMembers(ctx: Ctx, g: GroupConfig, pool: readonly ResourceInstance[], position: string, inClone: boolean): ResourceRow[] {
   const rows: ResourceRow[] = [];
   for (const child of g.children) {
-    for (const inst of pool.filter((i) => !ctx.used.has(i) && (i.id === child.id || configuredId(i.id) === child.id))) {
-      rows.push(instanceRow(ctx, inst, `${position}/${configuredId(inst.id)}`, { quietWhenStopped: inClone }));
+    for (const inst of pool.filter((i) => !ctx.used.has(i) && (i.id === child.id || baseResourceId(i.id) === child.id))) {
+      rows.push(instanceRow(ctx, inst, `${position}/${baseResourceId(inst.id)}`, { quietWhenStopped: inClone }));
     }
   }
-  for (const inst of pool) if (!ctx.used.has(inst)) rows.push(instanceRow(ctx, inst, `${position}/${configuredId(inst.id)}`));
+  for (const inst of pool) if (!ctx.used.has(inst)) rows.push(instanceRow(ctx, inst, `${position}/${baseResourceId(inst.id)}`));
   return rows;
 }
 
@@ -313,7 +308,7 @@ function groupRow(ctx: Ctx, g: GroupConfig, index: Map<string | null, ResourceIn
 function bannedNodes(ctx: Ctx, ids: readonly string[]): Set<string> {
   const out = new Set<string>();
   for (const b of ctx.snapshot.bans ?? []) {
-    if (b.promotedOnly || b.weight > -1_000_000) continue;
+    if (b.promotedOnly || b.weight > -PCMK_INFINITY) continue;
     if (ids.includes(b.resource)) out.add(b.node);
   }
   return out;
@@ -342,7 +337,7 @@ function cloneRow(ctx: Ctx, c: CloneConfig, index: Map<string | null, ResourceIn
   if (c.child?.kind === 'group') {
     const g = c.child;
     // Instances of a cloned group are groups "base:0", "base:1"... in crm_mon's order.
-    const groupIds = [...index.keys()].filter((key): key is string => key !== null && configuredId(key) === g.id);
+    const groupIds = [...index.keys()].filter((key): key is string => key !== null && baseResourceId(key) === g.id);
     for (const gid of groupIds) {
       const pool = index.get(gid) ?? [];
       const position = `${c.id}#${k++}`;
@@ -504,7 +499,7 @@ export function toResourceTree(snapshot: ClusterSnapshot): ResourceRow[] {
     nodes: new Map(snapshot.nodes.map((n) => [n.name, n])),
     fails: failIndex(snapshot),
     used: new Set(),
-    clusterMaintenance: (snapshot.cluster.options['maintenance-mode'] ?? '').toLowerCase() === 'true',
+    clusterMaintenance: isTrue(snapshot.cluster.options['maintenance-mode']),
   };
   const out: ResourceRow[] = [];
   for (const r of snapshot.resources) out.push(...configRows(ctx, r, index));

@@ -1,7 +1,7 @@
 /** The `:` command line: `:res NAME`, `:node NAME`, `:ctx [NAME]`, view names, `:help`, `:q`. */
 import type { ViewId } from '../keymap.js';
 import type { Row } from '../view-models/rows.js';
-import { baseId } from '../view-models/format.js';
+import { baseResourceId } from '../../model/values.js';
 
 export type CommandLine =
   | { kind: 'quit' }
@@ -64,7 +64,7 @@ export function findRowIndex(rows: readonly Row[], name: string): number {
   if (i >= 0) return i;
   i = rows.findIndex((r) => {
     const id = idOf(r);
-    return id !== null && baseId(id) === name;
+    return id !== null && baseResourceId(id) === name;
   });
   if (i >= 0) return i;
   const lower = name.toLowerCase();

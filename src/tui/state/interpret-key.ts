@@ -5,8 +5,9 @@
 import type { ClusterSnapshot } from '../../model/snapshot.js';
 import { isDestructive, type Action } from '../../model/actions.js';
 import type { Row, Target } from '../view-models/rows.js';
-import { baseId } from '../view-models/format.js';
-import { actionResourceId, findResource, toMoveTargets } from '../view-models/resources.js';
+import { indexResources, locateResource } from '../../model/resource-index.js';
+import { baseResourceId, isTrue } from '../../model/values.js';
+import { actionResourceId, toMoveTargets } from '../view-models/resources.js';
 import { toDetail } from '../view-models/detail.js';
 import { VIEWS, resolveKey, type Binding, type CommandId, type ViewId } from '../keymap.js';
 import type { KeyEvent } from '../keys.js';
@@ -283,13 +284,8 @@ function runBinding(state: UiState, b: Binding, target: Target | null, ctx: KeyC
 /** The configured id for a selected row's resource (instance ids of anonymous clones drop ":N"). */
 function configuredId(snapshot: ClusterSnapshot | null, id: string): string {
   if (!snapshot) return id;
-  const cfg = findResource(snapshot, id).config;
-  return cfg && (cfg.id === id || cfg.id === baseId(id)) ? cfg.id : id;
-}
-
-/** A Pacemaker boolean that is set and true. */
-function isOn(v: string | undefined): boolean {
-  return v !== undefined && /^(true|on|yes|y|1)$/i.test(v.trim());
+  const cfg = locateResource(snapshot, indexResources(snapshot), id).config;
+  return cfg && (cfg.id === id || cfg.id === baseResourceId(id)) ? cfg.id : id;
 }
 
 function clusterAction(state: UiState, b: Binding, target: Target | null, ctx: KeyContext): KeyResult {
@@ -300,7 +296,7 @@ function clusterAction(state: UiState, b: Binding, target: Target | null, ctx: K
   const confirm = (action: Action, label: string, name: string) => confirmAction(state, action, label, isDestructive(action.name) ? name : null, ctx);
 
   if (b.command === 'clusterMaintenance') {
-    const on = !isOn(snap?.cluster.options['maintenance-mode']);
+    const on = !isTrue(snap?.cluster.options['maintenance-mode']);
     const name = snap?.cluster.name ?? 'cluster';
     return confirm({ name: 'cluster-maintenance', state: on ? 'on' : 'off' }, `${on ? 'enter' : 'leave'} maintenance mode for the WHOLE cluster ${name}`, name);
   }
@@ -360,7 +356,7 @@ function clusterAction(state: UiState, b: Binding, target: Target | null, ctx: K
       return confirm({ name: 'restart', resource: top }, `restart resource ${top} (and what depends on it)`, top);
     case 'maintenance': {
       const cfg = snap?.resources.find((r) => r.id === top);
-      const on = !isOn(cfg?.meta['maintenance']);
+      const on = !isTrue(cfg?.meta['maintenance']);
       return confirm({ name: 'resource-maintenance', resource: top, state: on ? 'on' : 'off' }, `${on ? 'enter' : 'leave'} maintenance for resource ${top} only (not the cluster)`, top);
     }
     case 'enable':

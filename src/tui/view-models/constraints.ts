@@ -3,7 +3,7 @@ import type { ClusterSnapshot, LocationConstraint } from '../../model/snapshot.j
 import type { Column, Row, Table, Tone } from './rows.js';
 import { uniqueKeys } from './rows.js';
 import type { CompiledFilter } from './filter.js';
-import { formatTime } from './format.js';
+import { formatTimeUtc } from '../../model/time.js';
 
 export const CONSTRAINT_COLUMNS: Column[] = [
   { title: 'TYPE', min: 5 },
@@ -30,7 +30,7 @@ export function locationNote(c: LocationConstraint): { text: string; tone: Tone 
     notes.push('EXPIRED');
     tone = 'error';
   } else if (c.expires) {
-    notes.push(`expires ${formatTime(c.expires)}`);
+    notes.push(`expires ${formatTimeUtc(c.expires)}`);
   }
   if (c.role) notes.push(`role ${c.role}`);
   if (c.hasRules && !c.expires) notes.push('rules');

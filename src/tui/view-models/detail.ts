@@ -1,8 +1,11 @@
 /** Detail screens of one resource or one node, as lines with tones. */
 import type { ClusterSnapshot, PrimitiveConfig, ResourceConfig } from '../../model/snapshot.js';
 import type { Target, Tone } from './rows.js';
-import { baseId, formatCount, formatTime } from './format.js';
-import { findResource, instanceFlags } from './resources.js';
+import { indexResources, locateResource } from '../../model/resource-index.js';
+import { formatTimeUtc } from '../../model/time.js';
+import { baseResourceId } from '../../model/values.js';
+import { formatCount } from './format.js';
+import { instanceFlags } from './resources.js';
 import { visible } from '../../model/view/index.js';
 import { nodeAttributesText, nodeLabel, nodeLinks, nodeState } from './nodes.js';
 import { locationNote } from './constraints.js';
@@ -55,7 +58,7 @@ function primitivesOf(r: ResourceConfig): PrimitiveConfig[] {
 
 /** Ids a detail screen considers "this resource": itself, its base id and its nested primitives. */
 function relatedIds(r: ResourceConfig | null, id: string): Set<string> {
-  const ids = new Set<string>([id, baseId(id)]);
+  const ids = new Set<string>([id, baseResourceId(id)]);
   if (r) {
     ids.add(r.id);
     for (const p of primitivesOf(r)) ids.add(p.id);
@@ -68,10 +71,10 @@ function relatedIds(r: ResourceConfig | null, id: string): Set<string> {
 }
 
 export function toResourceDetail(snapshot: ClusterSnapshot, id: string): DetailModel {
-  const loc = findResource(snapshot, id);
+  const loc = locateResource(snapshot, indexResources(snapshot), id);
   const cfg = loc.config;
   const ids = relatedIds(cfg, id);
-  const insts = snapshot.instances.filter((i) => ids.has(i.id) || ids.has(baseId(i.id)) || (i.parent !== null && ids.has(baseId(i.parent))));
+  const insts = snapshot.instances.filter((i) => ids.has(i.id) || ids.has(baseResourceId(i.id)) || (i.parent !== null && ids.has(baseResourceId(i.parent))));
   const found = !!cfg || insts.length > 0;
   const out = new Lines();
   out.section('Resource');
@@ -137,36 +140,36 @@ export function toResourceDetail(snapshot: ClusterSnapshot, id: string): DetailM
   if (!any) out.none();
 
   out.section('Fail counts');
-  const fcs = snapshot.failcounts.filter((f) => ids.has(f.resource) || ids.has(baseId(f.resource)));
+  const fcs = snapshot.failcounts.filter((f) => ids.has(f.resource) || ids.has(baseResourceId(f.resource)));
   if (!fcs.length) out.none();
   for (const f of fcs) {
     const thr = f.migrationThreshold === null ? '' : ` (migration-threshold ${formatCount(f.migrationThreshold) || '0'})`;
-    out.line(`${f.resource} on ${f.node}: ${formatCount(f.count) || '0'}${thr}${f.lastFailure ? ` last ${formatTime(f.lastFailure)}` : ''}`, 'warn');
+    out.line(`${f.resource} on ${f.node}: ${formatCount(f.count) || '0'}${thr}${f.lastFailure ? ` last ${formatTimeUtc(f.lastFailure)}` : ''}`, 'warn');
     for (const op of f.operations) {
-      out.line(`  ${op.task} interval=${op.interval} rc=${op.rc ?? '?'} ${formatTime(op.lastRcChange)}`.trimEnd(), 'warn');
+      out.line(`  ${op.task} interval=${op.interval} rc=${op.rc ?? '?'} ${formatTimeUtc(op.lastRcChange)}`.trimEnd(), 'warn');
     }
   }
 
   out.section('Failed actions');
-  const fails = snapshot.failures.filter((f) => ids.has(f.resource) || ids.has(baseId(f.resource)));
+  const fails = snapshot.failures.filter((f) => ids.has(f.resource) || ids.has(baseResourceId(f.resource)));
   if (!fails.length) out.none();
   for (const f of fails) {
-    out.line(`${f.opKey} on ${f.node}: ${f.exitStatus}${f.exitReason ? ` (${f.exitReason})` : ''} ${formatTime(f.lastRcChange)}`.trimEnd(), 'error');
+    out.line(`${f.opKey} on ${f.node}: ${f.exitStatus}${f.exitReason ? ` (${f.exitReason})` : ''} ${formatTimeUtc(f.lastRcChange)}`.trimEnd(), 'error');
   }
 
   out.section('History');
-  const ops = snapshot.operations.filter((o) => ids.has(o.resource) || ids.has(baseId(o.resource)));
+  const ops = snapshot.operations.filter((o) => ids.has(o.resource) || ids.has(baseResourceId(o.resource)));
   if (!ops.length) out.none();
   for (const o of ops.slice(-50)) {
     const rc = o.rc && o.rc !== '0' ? 'error' : 'normal';
     out.line(
-      `${o.node.padEnd(14)} ${`${o.task} ${o.interval}`.padEnd(18)} rc=${o.rc ?? '?'}${o.rcText ? ` ${o.rcText}` : ''}${o.lastRcChange ? ` ${formatTime(o.lastRcChange)}` : ''}${o.execTimeMs !== null ? ` ${o.execTimeMs}ms` : ''}`,
+      `${o.node.padEnd(14)} ${`${o.task} ${o.interval}`.padEnd(18)} rc=${o.rc ?? '?'}${o.rcText ? ` ${o.rcText}` : ''}${o.lastRcChange ? ` ${formatTimeUtc(o.lastRcChange)}` : ''}${o.execTimeMs !== null ? ` ${o.execTimeMs}ms` : ''}`,
       rc,
     );
   }
 
   out.section('Constraints');
-  const cons = constraintLines(snapshot, (r) => r !== null && (ids.has(r) || ids.has(baseId(r))), () => false);
+  const cons = constraintLines(snapshot, (r) => r !== null && (ids.has(r) || ids.has(baseResourceId(r))), () => false);
   if (!cons.length) out.none();
   out.lines.push(...cons);
   return { title: visible(`resource ${id}`), lines: out.lines, found };
@@ -250,13 +253,13 @@ export function toNodeDetail(snapshot: ClusterSnapshot, name: string): DetailMod
   out.section('Failed actions');
   const fails = snapshot.failures.filter((f) => f.node === name);
   if (!fails.length) out.none();
-  for (const f of fails) out.line(`${f.opKey}: ${f.exitStatus}${f.exitReason ? ` (${f.exitReason})` : ''} ${formatTime(f.lastRcChange)}`.trimEnd(), 'error');
+  for (const f of fails) out.line(`${f.opKey}: ${f.exitStatus}${f.exitReason ? ` (${f.exitReason})` : ''} ${formatTimeUtc(f.lastRcChange)}`.trimEnd(), 'error');
 
   out.section('Fencing history');
   const fence = snapshot.fencing.filter((e) => e.target === name);
   if (!fence.length) out.none();
   for (const e of fence) {
-    out.line(`${e.action} ${e.status}${e.delegate ? ` by ${e.delegate}` : ''}${e.completed ? ` ${formatTime(e.completed)}` : ''}${e.exitReason ? ` (${e.exitReason})` : ''}`, e.status === 'success' ? 'normal' : 'warn');
+    out.line(`${e.action} ${e.status}${e.delegate ? ` by ${e.delegate}` : ''}${e.completed ? ` ${formatTimeUtc(e.completed)}` : ''}${e.exitReason ? ` (${e.exitReason})` : ''}`, e.status === 'success' ? 'normal' : 'warn');
   }
 
   out.section('Constraints');

@@ -3,7 +3,7 @@ import type { ClusterSnapshot } from '../../model/snapshot.js';
 import type { Column, Row, Table, Tone } from './rows.js';
 import { uniqueKeys } from './rows.js';
 import type { CompiledFilter } from './filter.js';
-import { formatTime } from './format.js';
+import { formatTimeUtc } from '../../model/time.js';
 
 export const FAILURE_COLUMNS: Column[] = [
   { title: 'RESOURCE', min: 16, weight: 2 },
@@ -33,7 +33,7 @@ export function toFailureRows(snapshot: ClusterSnapshot | null, filter?: Compile
     const status = f.exitCode !== null ? `${f.exitStatus} (${f.exitCode})` : f.exitStatus;
     const row: Row = {
       key: `fail:${f.opKey}@${f.node}`,
-      cells: [f.resource, f.node, op, status, f.exitReason ?? '', formatTime(f.lastRcChange)],
+      cells: [f.resource, f.node, op, status, f.exitReason ?? '', formatTimeUtc(f.lastRcChange)],
       tone: 'error',
       target: { kind: 'resource', id: f.resource, node: f.node },
       search: [f.resource, f.node, f.opKey, status, f.exitReason ?? '', f.status ?? ''].join(' '),
@@ -70,7 +70,7 @@ export function toFencingRows(snapshot: ClusterSnapshot | null, filter?: Compile
     const origin = [e.client, e.origin].filter(Boolean).join('@');
     const row: Row = {
       key: `fence:${e.target}:${e.action}:${e.completed ?? 'pending'}:${e.origin ?? ''}`,
-      cells: [e.target, e.action, e.status, e.delegate ?? '', origin, formatTime(e.completed), e.exitReason ?? ''],
+      cells: [e.target, e.action, e.status, e.delegate ?? '', origin, formatTimeUtc(e.completed), e.exitReason ?? ''],
       tone: fenceTone(e.status),
       target: { kind: 'node', name: e.target },
       search: [e.target, e.action, e.status, e.delegate ?? '', origin, e.exitReason ?? ''].join(' '),

@@ -11,22 +11,8 @@ export function formatAge(ms: number): string {
   return `${Math.floor(h / 24)}d`;
 }
 
-/** ISO time as "YYYY-MM-DD HH:MM:SS" (UTC), or the input unchanged when it is not a date. */
-export function formatTime(iso: string | null): string {
-  if (!iso) return '';
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return iso;
-  return new Date(t).toISOString().slice(0, 19).replace('T', ' ');
-}
-
 /** Fail count as shown: "" for 0, "INF" for Pacemaker's INFINITY (decided by the shared view model). */
 export { formatFailCount as formatCount } from '../../model/view/resources.js';
-
-/** Instance ids of anonymous clones may carry ":N"; the configured id is without it. */
-export function baseId(id: string): string {
-  const i = id.lastIndexOf(':');
-  return i > 0 && /^\d+$/.test(id.slice(i + 1)) ? id.slice(0, i) : id;
-}
 
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;

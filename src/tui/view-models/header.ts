@@ -2,6 +2,7 @@
 import { visible } from '../../model/view/text.js';
 import type { ClusterView, HostStatus } from '../types.js';
 import type { Tone } from './rows.js';
+import { isFalse, isTrue } from '../../model/values.js';
 import { formatAge } from './format.js';
 
 export interface Segment {
@@ -50,10 +51,9 @@ export function toHeader(view: ClusterView, now: number): HeaderModel {
     const votes = snap.corosync?.quorum;
     const voteText = votes && votes.totalVotes !== null && votes.expectedVotes !== null ? ` ${votes.totalVotes}/${votes.expectedVotes}` : '';
     fact('quorum', q === null ? '?' : q ? `yes${voteText}` : `NO${voteText}`, q === null ? 'warn' : q ? 'ok' : 'error');
-    const stonith = (c.options['stonith-enabled'] ?? 'true').toLowerCase();
-    const stonithOn = !['false', 'no', '0', 'off'].includes(stonith);
+    const stonithOn = !isFalse(c.options['stonith-enabled']);
     fact('stonith', stonithOn ? 'on' : 'OFF', stonithOn ? 'normal' : 'warn');
-    const maint = ['true', 'yes', '1', 'on'].includes((c.options['maintenance-mode'] ?? 'false').toLowerCase());
+    const maint = isTrue(c.options['maintenance-mode']);
     fact('maintenance', maint ? 'ON' : 'off', maint ? 'warn' : 'normal');
     const online = snap.nodes.filter((n) => n.online).length;
     fact('nodes', `${online}/${snap.nodes.length}`, online < snap.nodes.length ? 'warn' : 'normal');

@@ -13,7 +13,9 @@ import {
 import type { Column, Table, Tone, TreeNode } from './rows.js';
 import { flattenTree, uniqueKeys } from './rows.js';
 import { compileFilter, type CompiledFilter } from './filter.js';
-import { baseId, formatCount } from './format.js';
+import { indexResources, locateResource } from '../../model/resource-index.js';
+import { baseResourceId, isMinusInfinity, isTrue } from '../../model/values.js';
+import { formatCount } from './format.js';
 import { nodeLabel, nodeState } from './nodes.js';
 
 export const RESOURCE_COLUMNS: Column[] = [
@@ -34,7 +36,7 @@ export interface ResourceRowOptions {
 /** crm_mon's markers for one instance (the shared view model decides them). */
 export function instanceFlags(inst: ResourceInstance, snapshot?: ClusterSnapshot): string[] {
   const nodes = new Map((snapshot?.nodes ?? []).map((n) => [n.name, n]));
-  return instanceMarkers(inst, nodes, (snapshot?.cluster.options['maintenance-mode'] ?? '').toLowerCase() === 'true');
+  return instanceMarkers(inst, nodes, isTrue(snapshot?.cluster.options['maintenance-mode']));
 }
 
 /** The shared view model's row as a table row: the same words, in columns. */
@@ -122,55 +124,9 @@ export function toResourceRows(snapshot: ClusterSnapshot | null, options: Resour
   return { columns: RESOURCE_COLUMNS, rows: uniqueKeys(rows) };
 }
 
-/** Where a configured resource sits: itself and its top-level ancestor. */
-export interface ResourceLocation {
-  config: ResourceConfig | null;
-  /** Top-level configured resource containing it (itself when top-level). */
-  top: ResourceConfig | null;
-  /** Configured parent (group, clone or bundle), when nested. */
-  parent: ResourceConfig | null;
-}
-
-/** Find a resource by configured id, instance id ("dlm:0") or bundle part id. */
-export function findResource(snapshot: ClusterSnapshot, id: string): ResourceLocation {
-  const ids = [id, baseId(id)];
-  for (const want of ids) {
-    for (const top of snapshot.resources) {
-      const hit = searchConfig(top, want, top, null);
-      if (hit) return hit;
-    }
-  }
-  // Instance known by parent only (e.g. a cloned group's "glance:0").
-  const inst = snapshot.instances.find((i) => i.id === id);
-  if (inst?.parent && inst.parent !== id) {
-    const p = findResource(snapshot, inst.parent);
-    if (p.top) return { config: null, top: p.top, parent: p.config };
-  }
-  return { config: null, top: null, parent: null };
-}
-
-function searchConfig(r: ResourceConfig, id: string, top: ResourceConfig, parent: ResourceConfig | null): ResourceLocation | null {
-  if (r.id === id) return { config: r, top, parent };
-  switch (r.kind) {
-    case 'group':
-      for (const c of r.children) if (c.id === id) return { config: c, top, parent: r };
-      return null;
-    case 'clone':
-      return r.child ? searchConfig(r.child, id, top, r) : null;
-    case 'bundle':
-      if (r.primitive && r.primitive.id === id) return { config: r.primitive, top, parent: r };
-      if (r.replicas.some((x) => x.container === id || x.ip === id || x.remote === id || x.child === id)) {
-        return { config: r, top, parent: null };
-      }
-      return null;
-    default:
-      return null;
-  }
-}
-
 /** The id actions such as move and ban should use for a selected resource (its top-level one). */
 export function actionResourceId(snapshot: ClusterSnapshot, id: string): string {
-  return findResource(snapshot, id).top?.id ?? baseId(id);
+  return locateResource(snapshot, indexResources(snapshot), id).top?.id ?? baseResourceId(id);
 }
 
 export interface MoveTarget {
@@ -181,17 +137,17 @@ export interface MoveTarget {
 /** Nodes a resource may be moved to: online, not standby/unclean, not where it runs, not banned. */
 export function toMoveTargets(snapshot: ClusterSnapshot, resourceId: string): MoveTarget[] {
   const top = actionResourceId(snapshot, resourceId);
-  const related = new Set<string>([top, resourceId, baseId(resourceId)]);
+  const related = new Set<string>([top, resourceId, baseResourceId(resourceId)]);
   const running = new Set<string>();
   for (const inst of snapshot.instances) {
     if (!inst.active) continue;
-    const loc = related.has(inst.id) || related.has(baseId(inst.id)) || (inst.parent !== null && (related.has(inst.parent) || related.has(baseId(inst.parent))));
+    const loc = related.has(inst.id) || related.has(baseResourceId(inst.id)) || (inst.parent !== null && (related.has(inst.parent) || related.has(baseResourceId(inst.parent))));
     if (loc) for (const n of inst.nodes) running.add(n);
   }
   const banned = new Set<string>();
   for (const c of snapshot.constraints.location) {
     if (!c.node || !c.resource || !related.has(c.resource) || c.expired) continue;
-    if ((c.score ?? '').replace(/^-/, '') !== (c.score ?? '') && /inf/i.test(c.score ?? '')) banned.add(c.node);
+    if (isMinusInfinity(c.score)) banned.add(c.node);
   }
   const out: MoveTarget[] = [];
   for (const n of snapshot.nodes) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ActionError } from '../../../../src/agent/actions/errors.js';
 import { planAction, type ActionPlan } from '../../../../src/agent/actions/plan.js';
 import { explainBlockers } from '../../../../src/agent/actions/blockers.js';
-import { indexResources } from '../../../../src/agent/actions/lookup.js';
+import { indexResources } from '../../../../src/model/resource-index.js';
 import { finalizePlan, previewLines, type Preview } from '../../../../src/agent/actions/preview.js';
 import { conditionHolds } from '../../../../src/agent/actions/conditions.js';
 import { diffTransitions, parseAllocationScores, parseTransitionSummary } from '../../../../src/agent/actions/transition.js';

@@ -6,7 +6,6 @@ import {
   parseLocate,
   parseTransitionLine,
   parseTransitionSummary,
-  scoreValue,
   transitionSummaryLines,
 } from '../../../../src/agent/actions/transition.js';
 import { fixture, SIM_DIR } from './helpers.js';
@@ -128,7 +127,7 @@ describe('diffTransitions', () => {
   });
 });
 
-describe('parseAllocationScores / parseLocate / scoreValue', () => {
+describe('parseAllocationScores / parseLocate', () => {
   it('reads the scores of a blocked move (dregistry to remote-1)', () => {
     const s = parseAllocationScores(fixture('move-dregistry-remote-1.scores.txt'));
     expect(s['dlm-clone']?.['remote-1']).toBe(Number.NEGATIVE_INFINITY);
@@ -142,13 +141,5 @@ describe('parseAllocationScores / parseLocate / scoreValue', () => {
     expect(parseLocate(fixture('move-dregistry-remote-1.locate.xml'))).toEqual(['cluster-1']);
     expect(parseLocate(fixture('clear-after-move-nostick.locate.xml'))).toEqual(['cluster-1']);
     expect(parseLocate('<pacemaker-result><nodes resource="x"/></pacemaker-result>')).toEqual([]);
-  });
-
-  it('converts Pacemaker scores', () => {
-    expect(scoreValue('-INFINITY')).toBe(Number.NEGATIVE_INFINITY);
-    expect(scoreValue('+INFINITY')).toBe(Number.POSITIVE_INFINITY);
-    expect(scoreValue('1000000')).toBe(Number.POSITIVE_INFINITY);
-    expect(scoreValue('-50')).toBe(-50);
-    expect(scoreValue('abc')).toBeNaN();
   });
 });

@@ -8,7 +8,6 @@ import {
   REDACTED_VALUE,
   isSecretParamName,
   parseCib,
-  parsePacemakerDate,
   peekCibEpoch,
   readStonithSecret,
   type CibResult,
@@ -495,6 +494,14 @@ describe('parseCib on CIBs written by cibadmin, pcs and crm_resource (test/fixtu
     expect(r.constraints.sets).toEqual({ order_set_sewb: ['stateful-clone', 'web'], colocation_set_vpwb: ['vip', 'web'] });
   });
 
+  it('reads a lifetime end without a zone as UTC, with a warning', () => {
+    const r = parseCib(fixture('full.xml').replace('end="2020-01-02 03:04:05Z"', 'end="2020-01-02 03:04:05"'));
+    expect(r.constraints.location.find((l) => l.id === 'old-ban-vip')?.expires).toBe('2020-01-02T03:04:05.000Z');
+    expect(r.warnings.map((w) => w.message)).toEqual([
+      'lifetime end "2020-01-02 03:04:05" has no time zone: read as UTC, while the cluster reads it in its nodes\' local time',
+    ]);
+  });
+
   it('fencing topology: node, pattern and attribute targets', () => {
     expect(full().fencingTopology).toEqual([
       { id: 'fl-node-1-1', target: 'node-1', targetKind: 'node', index: 1, devices: ['fence-kdump'] },
@@ -615,18 +622,5 @@ describe('parseCib on broken input', () => {
     expect(r.constraints.location.find((l) => l.id === 'old-ban-vip')).toMatchObject({ expires: null, expired: false });
     const replicas = parseCib(fixture('full.xml').replace('replicas="2"', 'replicas="two"'));
     expect(replicas.warnings.map((w) => w.message)).toEqual(['replicas "two" is not a number']);
-  });
-});
-
-describe('parsePacemakerDate', () => {
-  it('reads the forms Pacemaker writes', () => {
-    expect(parsePacemakerDate('2026-11-23 21:29:43Z')).toBe('2026-11-23T21:29:43.000Z');
-    expect(parsePacemakerDate('2019-09-20 15:10:52 +00:00')).toBe('2019-09-20T15:10:52.000Z');
-    expect(parsePacemakerDate('2019-09-23 12:30:00 -05:00')).toBe('2019-09-23T17:30:00.000Z');
-    expect(parsePacemakerDate('2019-09-23T12:30:00+0530')).toBe('2019-09-23T07:00:00.000Z');
-    expect(parsePacemakerDate('2005-001 Z')).toBe('2005-01-01T00:00:00.000Z');
-    expect(parsePacemakerDate('2005-032Z')).toBe('2005-02-01T00:00:00.000Z');
-    expect(parsePacemakerDate('soon')).toBeNull();
-    expect(parsePacemakerDate('2019-13-01')).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The small pure parts of the fencing readiness check: stonith_admin's XML answers (captured on
- * the sandbox, test/fixtures/fencing), Pacemaker's host-check defaults, the agent's stdin, how a
- * BMC is reached, and Pacemaker durations.
+ * the sandbox, test/fixtures/fencing), Pacemaker's host-check defaults, the agent's stdin and how a
+ * BMC is reached.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,7 +14,6 @@ import {
   configTargets,
   effectiveHostCheck,
   ipmiTarget,
-  parseDurationMs,
   parseStonithAdmin,
   statusText,
 } from '../../../../src/fencing/readiness/index.js';
@@ -113,21 +112,6 @@ describe('ipmiTarget', () => {
     expect(ipmiTarget(dev({ params: { ip: '198.51.100.7', lanplus: '1', cipher: '1' } }))?.skip).toBe('cipher suite 1 is not one the direct check speaks (3, 17)');
     expect(ipmiTarget(dev({ agent: 'fence_xvm' }))).toBeNull();
   });
-});
-
-describe('parseDurationMs', () => {
-  it.each([
-    ['60', 60_000],
-    ['60s', 60_000],
-    ['1500ms', 1500],
-    ['2min', 120_000],
-    ['2m', 120_000],
-    ['1h', 3_600_000],
-    ['PT1M30S', 90_000],
-    ['P1DT1H', 90_000_000],
-    ['0', 0],
-  ])('%s', (t, ms) => expect(parseDurationMs(t)).toBe(ms));
-  it.each(['soon', '', 'PT', '5 parsecs'])('%j is not a duration', (t) => expect(parseDurationMs(t)).toBeNull());
 });
 
 describe('cleanToolText', () => {

@@ -1,9 +1,10 @@
 /**
- * Pure lookups over a ClusterSnapshot for the action validators: where a resource sits in the
- * configured tree, where it runs, which constraints tie it to other resources.
+ * Pure lookups over a ClusterSnapshot, shared by the action validators, the CLI and pcmk-top:
+ * where a resource sits in the configured tree, which configured resource an instance or bundle
+ * part belongs to, where it runs, which constraints tie it to other resources.
  */
-import type { ClusterNode, ClusterSnapshot, LocationConstraint, ResourceConfig, ResourceInstance } from '../../model/snapshot.js';
-import { baseResourceId, scoreValue } from './transition.js';
+import type { BundleConfig, ClusterNode, ClusterSnapshot, LocationConstraint, ResourceConfig, ResourceInstance } from './snapshot.js';
+import { baseResourceId, isFalse, isTrue } from './values.js';
 
 export type ResourceKind = 'primitive' | 'group' | 'clone' | 'bundle';
 
@@ -20,6 +21,8 @@ export interface ResourceEntry {
   children: string[];
   meta: Record<string, string>;
   promotable: boolean;
+  /** The configuration (null for a resource only crm_mon reports). */
+  config: ResourceConfig | null;
 }
 
 export interface ResourceIndex {
@@ -31,7 +34,7 @@ export interface ResourceIndex {
 export function indexResources(snapshot: ClusterSnapshot): ResourceIndex {
   const byId = new Map<string, ResourceEntry>();
   const visit = (r: ResourceConfig, parent: string | null, top: string): string[] => {
-    const entry: ResourceEntry = { id: r.id, kind: r.kind, parent, top, primitives: [], children: [], meta: r.meta ?? {}, promotable: r.kind === 'clone' && r.promotable };
+    const entry: ResourceEntry = { id: r.id, kind: r.kind, parent, top, primitives: [], children: [], meta: r.meta ?? {}, promotable: r.kind === 'clone' && r.promotable, config: r };
     byId.set(r.id, entry);
     switch (r.kind) {
       case 'primitive':
@@ -64,7 +67,7 @@ export function indexResources(snapshot: ClusterSnapshot): ResourceIndex {
   for (const i of snapshot.instances) {
     const base = baseResourceId(i.id);
     if (byId.has(base) || i.parent) continue;
-    byId.set(base, { id: base, kind: 'primitive', parent: null, top: base, primitives: [base], children: [], meta: {}, promotable: false });
+    byId.set(base, { id: base, kind: 'primitive', parent: null, top: base, primitives: [base], children: [], meta: {}, promotable: false, config: null });
   }
   return { byId, ids: [...byId.keys()] };
 }
@@ -102,13 +105,49 @@ export function instanceOwner(snapshot: ClusterSnapshot, index: ResourceIndex, i
     const p = index.byId.get(inst.parent);
     if (p) return enclosingCloneOrBundle(index, p.id) ?? p;
   }
+  const bundle = bundleOfPart(snapshot, id);
+  return bundle ? (index.byId.get(bundle.id) ?? null) : null;
+}
+
+/** The bundle one of whose replicas has this IP, container, remote connection or inner instance id. */
+export function bundleOfPart(snapshot: ClusterSnapshot, id: string): BundleConfig | null {
   for (const r of snapshot.resources) {
     if (r.kind !== 'bundle') continue;
-    for (const rep of r.replicas) {
-      if ([rep.ip, rep.container, rep.remote, rep.child].includes(id)) return index.byId.get(r.id) ?? null;
-    }
+    for (const rep of r.replicas) if (rep.ip === id || rep.container === id || rep.remote === id || rep.child === id) return r;
   }
   return null;
+}
+
+/** Where a resource sits in the configuration. */
+export interface ResourceLocation {
+  /** Its configuration; for a bundle part (IP, container, remote connection), the bundle's. */
+  config: ResourceConfig | null;
+  /** The enclosing group, clone or bundle, when nested. */
+  parent: ResourceConfig | null;
+  /** The top-level resource containing it (itself when top level). */
+  top: ResourceConfig | null;
+}
+
+/**
+ * Finds a resource by configured id, clone instance id ("dlm:0"), bundle part id
+ * ("httpd-bundle-podman-1") or the id of an instance crm_mon lists under a configured parent.
+ */
+export function locateResource(snapshot: ClusterSnapshot, index: ResourceIndex, id: string): ResourceLocation {
+  for (const want of [id, baseResourceId(id)]) {
+    const e = index.byId.get(want);
+    if (e?.config) {
+      const parent = e.parent ? (index.byId.get(e.parent)?.config ?? null) : null;
+      return { config: e.config, parent, top: index.byId.get(e.top)?.config ?? null };
+    }
+  }
+  const bundle = bundleOfPart(snapshot, id);
+  if (bundle) return { config: bundle, parent: null, top: index.byId.get(bundle.id)?.config ?? bundle };
+  const inst = snapshot.instances.find((i) => i.id === id);
+  if (inst?.parent && inst.parent !== id) {
+    const p = locateResource(snapshot, index, inst.parent);
+    if (p.top) return { config: null, parent: p.config, top: p.top };
+  }
+  return { config: null, parent: null, top: null };
 }
 
 /** crm_mon instances that belong to the resource (itself, its clone instances, group members, bundle parts). */
@@ -138,14 +177,6 @@ export function promotedNodes(snapshot: ClusterSnapshot, index: ResourceIndex, i
   const out: string[] = [];
   for (const i of instancesOf(snapshot, index, id)) if (i.active && i.role === 'Promoted') for (const n of i.nodes) if (!out.includes(n)) out.push(n);
   return out;
-}
-
-export function isTrue(v: string | undefined): boolean {
-  return v !== undefined && /^(true|on|yes|y|1)$/i.test(v.trim());
-}
-
-export function isFalse(v: string | undefined): boolean {
-  return v !== undefined && /^(false|off|no|n|0)$/i.test(v.trim());
 }
 
 /** Why the cluster does not manage the resource, or null when it does. */
@@ -178,10 +209,6 @@ export function findNode(snapshot: ClusterSnapshot, name: string): ClusterNode |
 export function locationResources(snapshot: ClusterSnapshot, c: LocationConstraint): string[] {
   if (c.resource) return [c.resource];
   return snapshot.constraints.sets[c.id] ?? [];
-}
-
-export function isMinusInfinity(score: string | null): boolean {
-  return score !== null && scoreValue(score) === Number.NEGATIVE_INFINITY;
 }
 
 /** Location constraints that apply to any of `ids`. */
