@@ -231,8 +231,14 @@ export function parseTransitionSummary(text: string): TransitionSummary {
   return summarize(actions, unparsed);
 }
 
+/**
+ * What makes two actions the same. A blocked action runs nowhere: its node is only where the
+ * scheduler would put it, chosen by load when scores tie, so a change elsewhere (a group moving
+ * off a node) moves it without causing anything (a bundle replica that cannot start).
+ */
 function actionKey(a: TransitionAction): string {
-  return [a.verb, a.resource, a.fromNode, a.toNode, a.fromRole, a.toRole, a.fenceAction, a.blocked].join('\u0000');
+  const nodes = a.blocked ? [] : [a.fromNode, a.toNode];
+  return [a.verb, a.resource, ...nodes, a.fromRole, a.toRole, a.fenceAction, a.blocked].join('\u0000');
 }
 
 /** Actions of `after` that are not in `before` (multiset difference): what a change causes. */

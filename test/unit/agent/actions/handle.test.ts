@@ -61,6 +61,19 @@ describe('handleAction on a CIB file', () => {
     expect(readAuditLog(audit)).toEqual([]);
   });
 
+  it('dry-run move with a bundle replica that cannot run: the replica does not move along', async () => {
+    copyFileSync(path.join(SIM_DIR, 'sandbox-bundle-replica-blocked.xml'), cib);
+    const r = await act({ name: 'move', resource: 'dregistry', node: 'cluster-2' }, true);
+    const p = r.preview!;
+    expect(p.baseline.starts.map((a) => a.line)).toEqual([
+      'Start      dummy-bundle-2           (      cluster-2 )  due to unrunnable dummy-bundle-podman-2 start (blocked)',
+      'Start      dummy-bundle-dummy:2     ( dummy-bundle-2 )  due to unrunnable dummy-bundle-podman-2 start (blocked)',
+    ]);
+    expect(p.transition.actions.map((a) => `${a.verb} ${a.resource}`)).toEqual(['Move dockerIP', 'Move dockerd', 'Move dregistry']);
+    expect(p.alongWith).toEqual(['dockerIP', 'dockerd']);
+    expect(p.lines).toContain('along with it: dockerIP, dockerd');
+  });
+
   it('refuses a move whose target a rule makes impossible, naming the constraints (113)', async () => {
     const e = await refused({ name: 'move', resource: 'dregistry', node: 'remote-1' }, true);
     expect(e.code).toBe('blocked-by-constraint');

@@ -125,6 +125,17 @@ describe('diffTransitions', () => {
     const once = parseTransitionSummary('Transition Summary:\n  * Start      a:0   ( n1 )\n');
     expect(diffTransitions(once, twice).starts.length).toBe(1);
   });
+
+  it('a blocked action that only changes its node is not caused by the change (bundle replica that cannot run)', () => {
+    const baseline = parseTransitionSummary(fixture('sandbox-bundle-replica-blocked-baseline.txt'));
+    const change = parseTransitionSummary(fixture('move-dregistry-cluster-2-bundle-blocked.txt'));
+    expect(baseline.starts.filter((a) => a.blocked).map((a) => `${a.resource} ${a.toNode}`)).toEqual(['dummy-bundle-2 cluster-2', 'dummy-bundle-dummy:2 dummy-bundle-2']);
+    expect(change.starts.filter((a) => a.blocked).map((a) => `${a.resource} ${a.toNode}`)).toEqual(['dummy-bundle-2 cluster-1', 'dummy-bundle-dummy:2 dummy-bundle-2']);
+    expect(diffTransitions(baseline, change).actions.map((a) => a.resource)).toEqual(['dockerIP', 'dockerd', 'dregistry']);
+    // a blocked action the change adds is still reported
+    const none = parseTransitionSummary('Transition Summary:\n');
+    expect(diffTransitions(none, change).starts.map((a) => a.resource)).toEqual(['dummy-bundle-2', 'dummy-bundle-dummy:2']);
+  });
 });
 
 describe('parseAllocationScores / parseLocate', () => {
