@@ -12,7 +12,7 @@ import { Aggregator, collectOnce, type HostSource, type SourceErrorInfo } from '
 import type { ClusterView, HostStatus } from '../aggregate/merge-view.js';
 import type * as TransportModule from '../transport/index.js';
 import type { AgentClient } from '../transport/agent-client.js';
-import type { SshPool } from '../transport/ssh-connection.js';
+import type { SshPool } from '../transport/ssh/index.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
 import type { AgentMessage } from '../model/protocol.js';
 import { changesCluster, newRequestId, type Action } from '../model/actions.js';

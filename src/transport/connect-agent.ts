@@ -18,7 +18,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { AgentClient, AgentError, type AgentChannel, type AgentClientOptions } from './agent-client.js';
 import { TransportError } from './errors.js';
-import type { SshConnection } from './ssh-connection.js';
+import type { SshConnection } from './ssh/index.js';
 import { SshToolRunner } from './ssh-tool-runner.js';
 
 export type AgentMode = 'agent' | 'pushed' | 'agentless';

@@ -7,7 +7,7 @@ import type { ClusterSnapshot } from '../model/snapshot.js';
 import { AgentClient, AgentError, spawnLocalAgent } from './agent-client.js';
 import { connectAgent, type AgentConnection, type AgentMode, type ConnectAgentOptions } from './connect-agent.js';
 import { TransportError } from './errors.js';
-import type { SshConnection, SshPool } from './ssh-connection.js';
+import type { SshConnection, SshPool } from './ssh/index.js';
 import type { SshToolRunner } from './ssh-tool-runner.js';
 
 type OnSnapshot = (s: ClusterSnapshot) => void;

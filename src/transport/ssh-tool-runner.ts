@@ -2,7 +2,7 @@
  * A ToolRunner that runs the host's tools over SSH (agentless mode): the agent's collectors and
  * parsers run on the console's side, the tools on the host. Each call is one exec channel on a
  * pooled connection: `env TZ=UTC LC_ALL=C [VAR=value...] tool args...`, every word single-quoted
- * (see ssh-connection.ts).
+ * (see ssh/command.ts).
  *
  * Failures map onto ToolError like LocalToolRunner's: exit 127 (or 126/"not found" from `env`)
  * -> 'missing', a command timeout -> 'timeout', a signal -> 'killed', other exits -> 'exit'.
@@ -18,7 +18,7 @@ import {
   type ToolStream,
 } from '../agent/run-tool.js';
 import { TransportError } from './errors.js';
-import type { ExecResult, RemoteProcess, SshConnection } from './ssh-connection.js';
+import type { ExecResult, RemoteProcess, SshConnection } from './ssh/index.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

@@ -3,6 +3,7 @@
  * exist, and take it down at the end if this run started it (or always with PCMK_SANDBOX_DOWN=1),
  * even when tests fail. A sandbox that exists but is not healthy yet (a node rebooting after a
  * fencing test) is waited for, never rebuilt under someone's feet.
+ * PCMK_SANDBOX=none skips all this, for the files that do not use the cluster (transport-sshd).
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -30,6 +31,7 @@ function exists(): boolean {
 }
 
 export default async function setup(): Promise<() => void> {
+  if (process.env.PCMK_SANDBOX === 'none') return () => {};
   let started = false;
   // CI starts from a clean cluster; leftovers of an earlier run (namespaces whose processes are
   // gone) are rebuilt at once.

@@ -10,7 +10,7 @@ import { collectOnce } from '../../src/aggregate/aggregator.js';
 import { collectSnapshot } from '../../src/agent/collect.js';
 import { connectAgent } from '../../src/transport/connect-agent.js';
 import { SshHostSource } from '../../src/transport/host-source.js';
-import { SshPool } from '../../src/transport/ssh-connection.js';
+import { SshPool } from '../../src/transport/ssh/index.js';
 
 const root = path.resolve(__dirname, '../..');
 const bundle = path.join(root, 'dist/pcmk-agent.cjs');

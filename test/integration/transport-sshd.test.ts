@@ -14,7 +14,7 @@ import { ToolError } from '../../src/agent/run-tool.js';
 import { connectAgent } from '../../src/transport/connect-agent.js';
 import { HostKeyError, TransportError } from '../../src/transport/errors.js';
 import { SshHostSource } from '../../src/transport/host-source.js';
-import { SshPool, type TransportOptions } from '../../src/transport/ssh-connection.js';
+import { SshPool, type TransportOptions } from '../../src/transport/ssh/index.js';
 import { SshToolRunner } from '../../src/transport/ssh-tool-runner.js';
 
 const FAKE_AGENT = path.resolve(__dirname, '../fixtures/transport-fake-agent.cjs');
@@ -123,7 +123,10 @@ beforeAll(async () => {
     'PermitRootLogin prohibit-password',
     'AllowTcpForwarding yes',
     'MaxSessions 10',
-    `SetEnv PATH=${dir}/bin:/usr/local/bin:/usr/bin:/bin TMPDIR=${dir}/remote-tmp`,
+    // Every command runs through root's login shell, and bash reads ~/.bashrc for commands from
+    // sshd unless it is a nested shell: SHLVL=1 keeps this machine's dotfiles (a pyenv init is
+    // about thirty processes per command) out of what these tests measure.
+    `SetEnv PATH=${dir}/bin:/usr/local/bin:/usr/bin:/bin TMPDIR=${dir}/remote-tmp SHLVL=1`,
     'LogLevel ERROR',
   ].join('\n');
   writeFileSync(path.join(dir, 'sshd_config'), `${cfg}\n`);
@@ -186,6 +189,34 @@ describe('SSH transport against a real sshd', () => {
     const c = await p.get('good');
     expect(c).not.toBe(a);
     expect((await c.exec(['true'])).exitCode).toBe(0);
+  });
+
+  it('learns how many sessions a host allows and queues the rest (MaxSessions 10, 30 wanted at once)', async () => {
+    const conn = await pool(config, { maxChannels: 30 }).get('good');
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => conn.exec(['echo', String(i)], { timeoutMs: T })));
+    expect(results.map((r) => r.stdout.trim())).toEqual(Array.from({ length: 30 }, (_, i) => String(i)));
+  });
+
+  it('counts a command\'s timeout from its start, not from its wait for a channel', async () => {
+    const conn = await pool(config, { maxChannels: 1 }).get('good');
+    const first = conn.exec(['sleep', '1'], { timeoutMs: T });
+    const second = await conn.exec(['echo', 'after the wait'], { timeoutMs: 700, waitMs: T });
+    expect(second.stdout).toBe('after the wait\n');
+    expect((await first).exitCode).toBe(0);
+  });
+
+  it('never starts a command that gave up while waiting for a channel', async () => {
+    const conn = await pool(config, { maxChannels: 1 }).get('good');
+    const mark = path.join(dir, 'should-not-exist');
+    const first = conn.exec(['sleep', '1'], { timeoutMs: T });
+    const err = (await conn.exec(['touch', mark], { timeoutMs: T, waitMs: 200 }).catch((e: unknown) => e)) as TransportError;
+    expect(err).toBeInstanceOf(TransportError);
+    expect(err.message).toBe(
+      `ssh good (root@127.0.0.1:${port}): waited 200 ms for a free session channel to start touch ${mark} (1 open, the host allows 1 at once)`,
+    );
+    await first;
+    // The channel is free now; a withdrawn command would have been started by this one's turn.
+    expect((await conn.exec(['test', '-e', mark], { timeoutMs: T })).exitCode).toBe(1);
   });
 
   it('refuses an unknown host key, naming the host, the fingerprint and the files searched', async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LAUNCH_SCRIPT, PROBE_SCRIPT, PUSH_SCRIPT, nodeMajor, parseLaunchLine, parseProbe, planAgentModes } from '../../../src/transport/connect-agent.js';
-import { orderHostKeyAlgorithms, PID_WRAPPER, quoteShellWord, toRemoteCommand, UnsafeArgumentError } from '../../../src/transport/ssh-connection.js';
+import { orderHostKeyAlgorithms, PID_WRAPPER, quoteShellWord, toRemoteCommand, UnsafeArgumentError } from '../../../src/transport/ssh/index.js';
 import { isMissingCommand, remoteToolArgv } from '../../../src/transport/ssh-tool-runner.js';
 import { TransportError, transportErrorMessage } from '../../../src/transport/errors.js';
 
