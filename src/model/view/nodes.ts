@@ -8,7 +8,10 @@ import type { Severity } from './resources.js';
 import { visible } from './text.js';
 
 export interface NodeState {
-  /** UNCLEAN, OFFLINE, pending, shutdown, standby, standby:fail, maintenance or online. */
+  /**
+   * crm_mon's state word: UNCLEAN, OFFLINE, pending, standby, standby:fail, maintenance or online.
+   * A requested shutdown is not a state of its own (crm_mon still says online); see `shutdown`.
+   */
   text: string;
   severity: Severity | 'ok';
 }
@@ -21,7 +24,6 @@ export function nodeState(node: ClusterNode): NodeState {
     return { text: 'OFFLINE', severity: node.type === 'member' ? 'error' : 'warn' };
   }
   if (node.pending) return { text: 'pending', severity: 'warn' };
-  if (node.shutdown) return { text: 'shutdown', severity: 'warn' };
   if (node.standby) return { text: node.standbyOnFail ? 'standby:fail' : 'standby', severity: 'warn' };
   if (node.maintenance) return { text: 'maintenance', severity: 'warn' };
   return { text: 'online', severity: 'ok' };
