@@ -170,10 +170,18 @@ export class AgentClient extends EventEmitter {
     });
   }
 
+  /**
+   * Only whole lines are parsed: what follows the last newline waits for the rest, and a line cut
+   * off by the agent's end is dropped with the channel. A chunk without a newline is only appended
+   * (a snapshot line of many megabytes arrives in thousands of chunks; rescanning it each time
+   * would cost the console quadratic time).
+   */
   private onData(text: string): void {
     this.buffer += text;
-    if (this.buffer.length > this.maxLineBytes && !this.buffer.includes('\n')) {
-      this.fail(new AgentError({ code: 'protocol', message: `a line longer than ${this.maxLineBytes} bytes`, where: this.where }));
+    if (!text.includes('\n')) {
+      if (this.buffer.length > this.maxLineBytes) {
+        this.fail(new AgentError({ code: 'protocol', message: `a line longer than ${this.maxLineBytes} bytes`, where: this.where }));
+      }
       return;
     }
     let nl: number;

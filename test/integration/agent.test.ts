@@ -3,7 +3,6 @@
  * single-file bundle over SSH, and a watch that sees a resource move within a second.
  */
 import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collectSnapshot } from '../../src/agent/collect.js';
 import type { ClusterSnapshot } from '../../src/model/snapshot.js';
@@ -69,17 +68,34 @@ describe('pcmk-agent bundle over SSH', () => {
   function serveOver(host: string) {
     const child = spawn('ssh', ['-F', sshConfig, '-o', `UserKnownHostsFile=${knownHosts}`, host, 'node', agentBundle, 'serve'], { stdio: ['pipe', 'pipe', 'pipe'] });
     children.push(child);
-    const lines = createInterface({ input: child.stdout! });
     const queue: Array<Record<string, unknown>> = [];
     const waiters: Array<() => void> = [];
-    lines.on('line', (l) => {
-      queue.push(JSON.parse(l) as Record<string, unknown>);
+    // Whole lines only: the line being written when the ssh child is killed at the end stays in
+    // `rest` and is never parsed (readline would hand it over as a line of its own). A whole line
+    // that is not JSON is the agent's fault and fails the next wait.
+    const notJson: string[] = [];
+    let rest = '';
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => {
+      rest += chunk;
+      let nl: number;
+      while ((nl = rest.indexOf('\n')) >= 0) {
+        const line = rest.slice(0, nl);
+        rest = rest.slice(nl + 1);
+        if (!line.trim()) continue;
+        try {
+          queue.push(JSON.parse(line) as Record<string, unknown>);
+        } catch {
+          notJson.push(line.slice(0, 200));
+        }
+      }
       waiters.splice(0).forEach((w) => w());
     });
     const send = (m: unknown) => child.stdin!.write(`${JSON.stringify(m)}\n`);
     const next = async (pred: (m: Record<string, unknown>) => boolean, timeoutMs: number) => {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
+        if (notJson.length) throw new Error(`${host}: the agent sent a line that is not JSON: ${notJson[0]}`);
         const i = queue.findIndex(pred);
         if (i >= 0) return queue.splice(i, 1)[0]!;
         const left = deadline - Date.now();

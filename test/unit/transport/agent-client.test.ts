@@ -157,4 +157,22 @@ describe('AgentClient protocol framing', () => {
     p.end();
     expect(c.closed).toBe(true);
   });
+
+  it('drops a line cut off when the agent ends (never parses half a message)', async () => {
+    const p = pipeChannel();
+    const opening = AgentClient.open(p.channel, { helloTimeoutMs: 1000 });
+    p.agentOut.write(`${JSON.stringify({ type: 'hello', protocol: 1, schema: 1, agent: 'x', node: 'n', node_version: 'v20', capabilities: [], mode: 'live' })}\n`);
+    const c = await opening;
+    const warnings: string[] = [];
+    c.on('protocol-warning', (w: string) => warnings.push(w));
+    const snap = c.snapshot();
+    const sent = JSON.parse(String(p.agentIn.read()).trim()) as { id: string };
+    // A snapshot answer cut at 32 KiB, inside a string, as when ssh is killed mid-write.
+    const whole = JSON.stringify({ id: sent.id, type: 'snapshot', snapshot: { nodes: [], pad: 'x'.repeat(100_000) } });
+    p.agentOut.write(whole.slice(0, 32_768));
+    await new Promise((r) => setImmediate(r));
+    p.end();
+    await expect(snap).rejects.toMatchObject({ code: 'closed' });
+    expect(warnings).toEqual([]);
+  });
 });
