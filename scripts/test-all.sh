@@ -16,7 +16,13 @@ npm run --silent build || fail "build failed"
 
 out=$(mktemp -d)
 status=0
-npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$out/unit.json" || status=1
-npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$out/integration.json" || status=1
-node scripts/test-totals.mjs "$out/unit.json" "$out/integration.json" || status=1
+# Each run writes exact counts (scripts/test-totals-reporter.mjs); the closing line adds them up
+# with each run's exit status, so an error outside any test is never a "0 failed".
+totals=scripts/test-totals-reporter.mjs
+PCMK_TEST_TOTALS_FILE="$out/unit.json" npx vitest run --project unit --reporter=default --reporter=./$totals
+unit=$?
+PCMK_TEST_TOTALS_FILE="$out/integration.json" npx vitest run --project integration --reporter=default --reporter=./$totals
+integration=$?
+[ $unit = 0 ] && [ $integration = 0 ] || status=1
+node scripts/test-totals.mjs "$out/unit.json=$unit" "$out/integration.json=$integration" || status=1
 exit $status
