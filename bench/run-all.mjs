@@ -8,6 +8,7 @@ import { root } from './lib.mjs';
 const benches = [
   ['agent: snapshot vs crm_mon / crm / pcs, big CIB, watch CPU', 'bench/agent.mjs'],
   ['cli: pcmk status local and over SSH vs crm / pcs / crm_mon', 'bench/cli.mjs'],
+  ['xml: our XML reader vs fast-xml-parser, 8 MB crm_mon output and the corpus', 'bench/xml.mjs'],
   ['tui: first screen, change-to-screen latency, frame time, RSS', 'bench/tui.mjs'],
   ['fencing: readiness check time', 'bench/fence.mjs'],
   ['ipmi: power status round trip vs ipmitool', 'bench/ipmi.mjs'],

@@ -10,6 +10,7 @@
  *   * Fence (reboot) hadev3 'peer is no longer part of the cluster'
  */
 import { scoreValue } from '../../model/values.js';
+import { childNamed, childrenNamed, parseXml, XmlSyntaxError, type XmlElement } from '../parse/xml.js';
 
 export type TransitionVerb =
   | 'Start'
@@ -279,22 +280,22 @@ export function parseAllocationScores(text: string): AllocationScores {
 /**
  * Parses `crm_resource --locate --resource R --output-as=xml`: the nodes R runs on.
  * <pacemaker-result><nodes resource="R"><node>cluster-2</node></nodes>...
+ * Output that is not well-formed reads as "nowhere", so a preview never confirms a move on it.
  */
 export function parseLocate(xml: string): string[] {
+  let root: XmlElement;
+  try {
+    root = parseXml(xml);
+  } catch (err) {
+    if (err instanceof XmlSyntaxError) return [];
+    throw err;
+  }
   const nodes: string[] = [];
-  const block = /<nodes\b[^>]*>([\s\S]*?)<\/nodes>/.exec(xml);
-  if (!block) return nodes;
-  const re = /<node\b[^>]*>([^<]*)<\/node>/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(block[1]!))) {
-    const n = decodeXml(m[1]!.trim());
-    if (n && !nodes.includes(n)) nodes.push(n);
+  for (const n of childrenNamed(childNamed(root, 'nodes'), 'node')) {
+    const name = n.text.trim();
+    if (name && !nodes.includes(name)) nodes.push(name);
   }
   return nodes;
-}
-
-function decodeXml(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
 }
 
 /** One line per action, as in crm_simulate's summary, for text reports. */

@@ -12,8 +12,8 @@
  * Code that runs on the cluster host itself and needs a credential reads it with
  * {@link readStonithSecret}, which is separate on purpose.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parsePacemakerTime } from '../../model/time.js';
+import { childNamed, childrenNamed, parseXml, XmlSyntaxError, type XmlElement } from './xml.js';
 import { isMinusInfinity, isTrue, parseDurationMs, PCMK_INFINITY, scoreValue } from '../../model/values.js';
 import type {
   AgentRef,
@@ -41,8 +41,8 @@ export class CibParseError extends Error {
   /** Line/column of the XML error, when the input is not well-formed. */
   readonly line: number | null;
   readonly column: number | null;
-  constructor(kind: CibParseErrorKind, message: string, line: number | null = null, column: number | null = null) {
-    super(message);
+  constructor(kind: CibParseErrorKind, message: string, line: number | null = null, column: number | null = null, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'CibParseError';
     this.kind = kind;
     this.line = line;
@@ -140,13 +140,9 @@ export function isSecretParamName(name: string): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
-// XML -> small element tree
+// XML: the one reader of Pacemaker's XML (./xml.ts), on the configuration only
 
-interface El {
-  name: string;
-  attrs: Record<string, string>;
-  children: El[];
-}
+type El = XmlElement;
 
 const ALL_SECTIONS = new Set([
   'configuration',
@@ -162,72 +158,6 @@ const ALL_SECTIONS = new Set([
   'alerts',
 ]);
 
-let parserInstance: XMLParser | null = null;
-function xmlParser(): XMLParser {
-  parserInstance ??= new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: '',
-    parseAttributeValue: false,
-    parseTagValue: false,
-    preserveOrder: true,
-    ignoreDeclaration: true,
-    ignorePiTags: true,
-    processEntities: false,
-    htmlEntities: false,
-    trimValues: true,
-  });
-  return parserInstance;
-}
-
-const ENTITY = /&(lt|gt|amp|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);/g;
-function decodeEntities(value: string): string {
-  if (!value.includes('&')) return value;
-  return value.replace(ENTITY, (whole, ent: string) => {
-    switch (ent) {
-      case 'lt':
-        return '<';
-      case 'gt':
-        return '>';
-      case 'amp':
-        return '&';
-      case 'quot':
-        return '"';
-      case 'apos':
-        return "'";
-      default: {
-        const code = ent[1] === 'x' ? parseInt(ent.slice(2), 16) : parseInt(ent.slice(1), 10);
-        return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-      }
-    }
-  });
-}
-
-type Ordered = Record<string, unknown>;
-function toElements(list: unknown): El[] {
-  const out: El[] = [];
-  if (!Array.isArray(list)) return out;
-  for (const entry of list as Ordered[]) {
-    let name: string | null = null;
-    for (const key in entry) {
-      if (key !== ':@') {
-        name = key;
-        break;
-      }
-    }
-    if (name === null || name === '#text' || name[0] === '?' || name[0] === '#') continue;
-    const rawAttrs = entry[':@'] as Record<string, unknown> | undefined;
-    const attrs: Record<string, string> = {};
-    if (rawAttrs) {
-      for (const k in rawAttrs) {
-        const v = rawAttrs[k];
-        attrs[k] = typeof v === 'string' ? decodeEntities(v) : String(v);
-      }
-    }
-    out.push({ name, attrs, children: toElements(entry[name]) });
-  }
-  return out;
-}
-
 /** Drops the status section (everything between `</configuration>` and `</cib>`). */
 function withoutStatus(xml: string): string {
   const confEnd = xml.indexOf('</configuration>');
@@ -242,25 +172,13 @@ function parseRoot(xml: string): El {
   if (typeof xml !== 'string' || xml.trim() === '') {
     throw new CibParseError('empty', 'cibadmin output is empty');
   }
-  const text = withoutStatus(xml);
-  const valid = XMLValidator.validate(text);
-  if (valid !== true) {
-    const { msg, line, col } = valid.err;
-    throw new CibParseError(
-      'malformed',
-      `cibadmin output is not well-formed XML: ${msg} (line ${line}, column ${col})`,
-      line,
-      col,
-    );
-  }
-  let roots: El[];
+  let root: El;
   try {
-    roots = toElements(xmlParser().parse(text));
+    root = parseXml(withoutStatus(xml));
   } catch (err) {
-    throw new CibParseError('malformed', `cibadmin output is not well-formed XML: ${(err as Error).message}`);
+    if (!(err instanceof XmlSyntaxError)) throw err;
+    throw new CibParseError('malformed', `cibadmin output is not well-formed XML: ${err.message}`, err.line, err.column, { cause: err });
   }
-  const root = roots[0];
-  if (!root) throw new CibParseError('empty', 'cibadmin output holds no XML element');
   if (root.name !== 'cib' && !ALL_SECTIONS.has(root.name)) {
     throw new CibParseError('not-a-cib', `cibadmin output is not a CIB: root element is <${root.name}>`);
   }
@@ -280,14 +198,6 @@ interface Ctx {
 
 function warn(ctx: Ctx, section: string, message: string): void {
   ctx.warnings.push({ section, message });
-}
-
-function kids(el: El | undefined, name: string): El[] {
-  if (!el) return [];
-  return el.children.filter((c) => c.name === name);
-}
-function kid(el: El | undefined, name: string): El | undefined {
-  return el?.children.find((c) => c.name === name);
 }
 
 function indexIds(el: El, map: Map<string, El>): void {
@@ -377,10 +287,10 @@ const OP_KNOWN = new Set(['id', 'name', 'interval', 'timeout', 'role']);
 
 function parseOps(ctx: Ctx, owner: El, section: string): OpConfig[] {
   const ops: OpConfig[] = [];
-  for (const child of kids(owner, 'operations')) {
+  for (const child of childrenNamed(owner, 'operations')) {
     const operations = deref(ctx, child, section);
     if (!operations) continue;
-    for (const opChild of kids(operations, 'op')) {
+    for (const opChild of childrenNamed(operations, 'op')) {
       const op = deref(ctx, opChild, section);
       if (!op) continue;
       const a = op.attrs;
@@ -514,7 +424,7 @@ function parseBundle(ctx: Ctx, el: El): BundleConfig {
       replicas = 1;
     }
   }
-  const prim = kid(el, 'primitive');
+  const prim = childNamed(el, 'primitive');
   return {
     kind: 'bundle',
     id,
@@ -659,7 +569,7 @@ function ruleFacts(ctx: Ctx, rules: El[], lifetimeRules: El[], section: string):
       exprs[0].attrs.attribute === '#uname' &&
       (exprs[0].attrs.operation ?? '') === 'eq' &&
       exprs[0].attrs.value !== undefined &&
-      onlyDateExpressions(ctx, { name: 'rule', attrs: {}, children: rest }, section)
+      onlyDateExpressions(ctx, { name: 'rule', attrs: {}, children: rest, text: '' }, section)
     ) {
       facts.node = exprs[0].attrs.value;
     }
@@ -668,13 +578,13 @@ function ruleFacts(ctx: Ctx, rules: El[], lifetimeRules: El[], section: string):
 }
 
 function setRefs(ctx: Ctx, el: El, section: string): string[] | null {
-  const sets = kids(el, 'resource_set');
+  const sets = childrenNamed(el, 'resource_set');
   if (!sets.length) return null;
   const refs: string[] = [];
   for (const s of sets) {
     const set = deref(ctx, s, section);
     if (!set) continue;
-    for (const r of kids(set, 'resource_ref')) {
+    for (const r of childrenNamed(set, 'resource_ref')) {
       if (r.attrs.id !== undefined) refs.push(r.attrs.id);
       else warn(ctx, section, 'a resource_ref has no id');
     }
@@ -704,7 +614,7 @@ function parseConstraints(ctx: Ctx, constraintsEl: El | undefined, now: Date): C
             if (r) rules.push(r);
           } else if (c.name === 'lifetime') {
             // Pacemaker 1.0's <lifetime> wrapper around expiry rules.
-            for (const lc of kids(c, 'rule')) {
+            for (const lc of childrenNamed(c, 'rule')) {
               const r = deref(ctx, lc, section);
               if (r) lifetimeRules.push(r);
             }
@@ -772,7 +682,7 @@ function parseConstraints(ctx: Ctx, constraintsEl: El | undefined, now: Date): C
 
 function parseNodes(ctx: Ctx, nodesEl: El | undefined): CibNodeConfig[] {
   const out: CibNodeConfig[] = [];
-  for (const n of kids(nodesEl, 'node')) {
+  for (const n of childrenNamed(nodesEl, 'node')) {
     const id = n.attrs.id ?? '';
     const uname = n.attrs.uname ?? '';
     const section = `cib.nodes[${uname || id}]`;
@@ -846,7 +756,7 @@ function bannedNodes(deviceId: string, c: Constraints): string[] {
 
 function parseFencingTopology(ctx: Ctx, topo: El | undefined): CibFencingLevel[] {
   const out: CibFencingLevel[] = [];
-  for (const lvl of kids(topo, 'fencing-level')) {
+  for (const lvl of childrenNamed(topo, 'fencing-level')) {
     const a = lvl.attrs;
     const section = `cib.fencing-topology[${a.id ?? '?'}]`;
     let target: string;
@@ -877,9 +787,9 @@ function parseFencingTopology(ctx: Ctx, topo: El | undefined): CibFencingLevel[]
 
 function parseTags(tagsEl: El | undefined): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const t of kids(tagsEl, 'tag')) {
+  for (const t of childrenNamed(tagsEl, 'tag')) {
     if (t.attrs.id === undefined) continue;
-    out[t.attrs.id] = kids(t, 'obj_ref').map((r) => r.attrs.id).filter((v): v is string => v !== undefined);
+    out[t.attrs.id] = childrenNamed(t, 'obj_ref').map((r) => r.attrs.id).filter((v): v is string => v !== undefined);
   }
   return out;
 }
@@ -899,12 +809,12 @@ function numericVersion(root: El, ctx: Ctx): string | null {
 function configurationOf(root: El, warnings: SnapshotWarning[]): El {
   if (root.name === 'configuration') return root;
   if (root.name === 'cib') {
-    const conf = kid(root, 'configuration');
+    const conf = childNamed(root, 'configuration');
     if (conf) return conf;
     warnings.push({ section: 'cib', message: '<cib> has no <configuration> section' });
-    return { name: 'configuration', attrs: {}, children: [] };
+    return { name: 'configuration', attrs: {}, children: [], text: '' };
   }
-  return { name: 'configuration', attrs: {}, children: [root] };
+  return { name: 'configuration', attrs: {}, children: [root], text: '' };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -915,16 +825,16 @@ export function parseCib(xml: string, opts: { now?: Date } = {}): CibResult {
   const root = parseRoot(xml);
   const warnings: SnapshotWarning[] = [];
   const config = configurationOf(root, warnings);
-  const resourcesEl = kid(config, 'resources');
+  const resourcesEl = childNamed(config, 'resources');
   const ctx: Ctx = { warnings, config, idIndex: null, templates: collectTemplates(resourcesEl), redact: true };
 
-  const options = nvsets(ctx, [kid(config, 'crm_config') ?? emptyEl()], 'cluster_property_set', 'cib.crm_config', {
+  const options = nvsets(ctx, [childNamed(config, 'crm_config') ?? emptyEl()], 'cluster_property_set', 'cib.crm_config', {
     alwaysFirst: 'cib-bootstrap-options',
   });
-  const rscDefaults = nvsets(ctx, [kid(config, 'rsc_defaults') ?? emptyEl()], 'meta_attributes', 'cib.rsc_defaults');
-  const opDefaults = nvsets(ctx, [kid(config, 'op_defaults') ?? emptyEl()], 'meta_attributes', 'cib.op_defaults');
+  const rscDefaults = nvsets(ctx, [childNamed(config, 'rsc_defaults') ?? emptyEl()], 'meta_attributes', 'cib.rsc_defaults');
+  const opDefaults = nvsets(ctx, [childNamed(config, 'op_defaults') ?? emptyEl()], 'meta_attributes', 'cib.op_defaults');
   const resources = parseResources(ctx, resourcesEl);
-  const constraints = parseConstraints(ctx, kid(config, 'constraints'), opts.now ?? new Date());
+  const constraints = parseConstraints(ctx, childNamed(config, 'constraints'), opts.now ?? new Date());
 
   const remoteNodes: CibRemoteNode[] = [];
   const guestNodes: CibGuestNode[] = [];
@@ -940,7 +850,7 @@ export function parseCib(xml: string, opts: { now?: Date } = {}): CibResult {
   for (const r of resources) {
     if (r.kind !== 'bundle' || !r.primitive || r.containerType === 'unknown') continue;
     const el = resourcesEl?.children.find((c) => c.name === 'bundle' && c.attrs.id === r.id);
-    const net = kid(el, 'network');
+    const net = childNamed(el, 'network');
     if (!net || (net.attrs['ip-range-start'] === undefined && net.attrs['control-port'] === undefined)) continue;
     for (let i = 0; i < (r.replicasConfigured ?? 1); i++) {
       guestNodes.push({ name: `${r.id}-${i}`, container: `${r.id}-${r.containerType}-${i}`, bundle: r.id, addr: null });
@@ -982,12 +892,12 @@ export function parseCib(xml: string, opts: { now?: Date } = {}): CibResult {
     opDefaults,
     resources,
     constraints,
-    nodes: parseNodes(ctx, kid(config, 'nodes')),
+    nodes: parseNodes(ctx, childNamed(config, 'nodes')),
     remoteNodes,
     guestNodes,
     stonithDevices,
-    fencingTopology: parseFencingTopology(ctx, kid(config, 'fencing-topology')),
-    tags: parseTags(kid(config, 'tags')),
+    fencingTopology: parseFencingTopology(ctx, childNamed(config, 'fencing-topology')),
+    tags: parseTags(childNamed(config, 'tags')),
     warnings,
   };
 }
@@ -1010,7 +920,7 @@ export function peekCibEpoch(xml: string): string | null {
 }
 
 function emptyEl(): El {
-  return { name: '', attrs: {}, children: [] };
+  return { name: '', attrs: {}, children: [], text: '' };
 }
 
 /**
@@ -1025,7 +935,7 @@ export function readStonithSecret(xml: string, deviceId: string, name: string): 
   const root = parseRoot(xml);
   const warnings: SnapshotWarning[] = [];
   const config = configurationOf(root, warnings);
-  const resourcesEl = kid(config, 'resources');
+  const resourcesEl = childNamed(config, 'resources');
   const ctx: Ctx = { warnings, config, idIndex: null, templates: collectTemplates(resourcesEl), redact: false };
   const el = allPrimitiveElements(resourcesEl).find((p) => p.attrs.id === deviceId);
   if (!el) return null;
