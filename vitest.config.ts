@@ -15,12 +15,13 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/integration/**/*.test.tsx'],
           globalSetup: ['test/integration/global-setup.ts'],
+          // Around every file: a settled cluster first, and the sandbox left as the file found it.
+          setupFiles: ['test/integration/leave-as-found.ts'],
           testTimeout: 180_000,
           hookTimeout: 300_000,
           fileParallelism: false,
-          // A real cluster has transient moments (an election, a node rebooting after a fencing
-          // test): a failed integration test runs once more, and a second failure is a failure.
-          retry: 1,
+          // No retry: a test that depends on the cluster's timing waits for the exact condition it
+          // needs, bounded, and a failure is a failure.
         },
       },
     ],

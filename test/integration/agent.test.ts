@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collectSnapshot } from '../../src/agent/collect.js';
 import type { ClusterSnapshot } from '../../src/model/snapshot.js';
-import { agentBundle, knownHosts, locate, nodeRunner, onNode, sshConfig, waitFor } from './sandbox-env.js';
+import { agentBundle, knownHosts, locate, nodeRunner, onNode, pending, sshConfig, waitFor } from './sandbox-env.js';
 
 describe('snapshot of the sandbox cluster', () => {
   it('sees members, the remote node and the guest node with its host', async () => {
@@ -135,7 +135,15 @@ describe('pcmk-agent bundle over SSH', () => {
     onNode('cluster-1', ['crm_resource', '--move', '--resource', 'docker', '--node', target]);
     try {
       const watchP = a.next(seen, 60_000).then(() => Date.now());
-      const clusterAt = await waitFor('dregistry to run on the target', () => (locate('dregistry').includes(target) ? Date.now() : 0), 60_000, 100);
+      const clusterAt = await waitFor(
+        `dregistry to run on ${target}`,
+        () => {
+          const at = locate('dregistry');
+          return at.includes(target) ? Date.now() : pending(`dregistry on [${at.join(', ')}]`);
+        },
+        60_000,
+        100,
+      );
       const watchAt = await watchP;
       const latency = watchAt - clusterAt;
       console.log(`watch latency after the move completed: ${latency} ms`);

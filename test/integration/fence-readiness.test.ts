@@ -16,7 +16,7 @@ import { main } from '../../src/commands/main.js';
 import { plain } from '../../src/commands/render.js';
 import { resolveTarget, Session } from '../../src/commands/session.js';
 import { runFenceCheck, type FenceReport } from '../../src/fencing/readiness/index.js';
-import { knownHosts, locate, nodeRunner, onNode, root, sandboxScript, sshConfig, state, waitFor } from './sandbox-env.js';
+import { knownHosts, locate, nodeRunner, onNode, pending, root, sandboxScript, sshConfig, state, waitFor } from './sandbox-env.js';
 
 const runner = nodeRunner('cluster-1');
 const PASSWORD = readFileSync(path.join(state, 'ipmi_password'), 'utf8').trim();
@@ -45,7 +45,9 @@ async function deviceHealthy(dev: string): Promise<void> {
     `${dev} started without failures`,
     () => {
       const xml = onNode('cluster-1', ['crm_mon', '-1', '--output-as=xml']);
-      return locate(dev).length > 0 && !xml.includes(`op_key="${dev}_`);
+      const on = locate(dev);
+      const failed = [...xml.matchAll(new RegExp(`<failure\\b[^>]*op_key="${dev}_[^>]*>`, 'g'))].map((m) => m[0]);
+      return (on.length > 0 && !failed.length) || pending(`${dev} on [${on.join(', ')}], failures ${failed.join(' ') || 'none'}`);
     },
     90_000,
     1000,

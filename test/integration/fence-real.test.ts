@@ -12,14 +12,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { main } from '../../src/commands/main.js';
 import { plain } from '../../src/commands/render.js';
-import { sandboxScript, state, onNode, waitFor } from './sandbox-env.js';
+import { onNode, pending, sandboxScript, state, waitFor, type Pending } from './sandbox-env.js';
 
-function sandboxHealthy(): boolean {
+/** True when `sandbox.sh status` says every node, daemon and BMC is up, else what it printed. */
+function sandboxHealthy(): true | Pending {
   try {
     execFileSync('bash', [sandboxScript, 'status'], { stdio: 'pipe', timeout: 60_000 });
     return true;
-  } catch {
-    return false;
+  } catch (e) {
+    const out = String((e as { stdout?: unknown }).stdout ?? '');
+    return pending(out.split('\n').filter((l) => /down|not|fail|stopped|off/i.test(l)).slice(0, 10).join(' | ') || (e as Error).message);
   }
 }
 
@@ -47,7 +49,8 @@ afterAll(async () => {
 
 describe('pcmk fence cluster-3 --yes', () => {
   it('reboots cluster-3 through its BMC, once, and the local audit log has it with its request id', async () => {
-    expect(sandboxHealthy()).toBe(true);
+    const healthy = sandboxHealthy();
+    expect(healthy === true ? 'healthy' : healthy.seen).toBe('healthy');
     const logBefore = readPowerLog();
     const argv = ['--local', '--prefix', `bash ${sandboxScript} exec cluster-1 --`];
     const out: string[] = [];
@@ -84,6 +87,14 @@ describe('pcmk fence cluster-3 --yes', () => {
     expect(hist).toMatch(/reboot of cluster-3 successful/);
 
     // cluster-3 comes back by itself (the BMC powers it on after the simulated POST).
-    await waitFor('cluster-3 online again', () => /Online: \[[^\]]*cluster-3/.test(onNode('cluster-1', ['crm_mon', '-1'])), 150_000, 2000);
+    await waitFor(
+      'cluster-3 online again',
+      () => {
+        const mon = onNode('cluster-1', ['crm_mon', '-1']);
+        return /Online: \[[^\]]*cluster-3/.test(mon) || pending(mon.split('\n').filter((l) => /Online|OFFLINE|UNCLEAN|pending/i.test(l)).join(' | '));
+      },
+      150_000,
+      2000,
+    );
   });
 });
