@@ -7,6 +7,9 @@ import { isFalse, isTrue } from '../model/values.js';
 import {
   flattenResourceTree,
   formatFailCount,
+  toFailCountViewRows,
+  toFailureViewRows,
+  toFencingViewRows,
   toNodeViewRows,
   toResourceTree,
   visible,
@@ -150,35 +153,20 @@ export function renderStatus(s: ClusterSnapshot, st: Style = plain): string[] {
   if (c.lastChange) out.push(st.dim(visible(`last change ${c.lastChange}${c.lastChangeBy ? ` by ${c.lastChangeBy}` : ''}`)));
   out.push('', st.bold('Nodes'), ...renderNodes(s, st));
   out.push('', st.bold('Resources'), ...renderResources(s, st));
-  if (s.failures.length) {
+  const failures = toFailureViewRows(s);
+  if (failures.length) {
     out.push('', st.bold(st.red('Failed actions')));
-    out.push(
-      ...table(
-        s.failures.map((f) => [f.opKey, f.node, `${f.exitStatus}${f.exitReason ? ` (${f.exitReason})` : ''}`, f.lastRcChange ?? ''].map(visible)),
-      ),
-    );
+    out.push(...table(failures.map((f) => [f.resource, f.node, f.operation, `${f.status}${f.reason ? ` (${f.reason})` : ''}`, f.time])));
   }
-  const fcs = s.failcounts.filter((f) => f.count > 0);
+  const fcs = toFailCountViewRows(s);
   if (fcs.length) {
     out.push('', st.bold('Fail counts'));
-    out.push(
-      ...table(
-        fcs.map((f) => [
-          visible(f.resource),
-          visible(f.node),
-          `${f.count}${f.migrationThreshold != null && f.migrationThreshold < Number.MAX_SAFE_INTEGER ? `/${f.migrationThreshold}` : ''}`,
-          visible(f.operations.map((o) => `${o.task}${o.interval !== '0' && o.interval !== '0ms' ? `/${o.interval}` : ''} rc=${o.rc}`).join(' ')),
-        ]),
-      ),
-    );
+    out.push(...table(fcs.map((f) => [f.resource, f.node, f.count, f.operations])));
   }
-  if (s.fencing.length) {
+  const fencing = toFencingViewRows(s);
+  if (fencing.length) {
     out.push('', st.bold('Fencing history'));
-    out.push(
-      ...table(
-        s.fencing.slice(0, 10).map((f) => [visible(f.target), visible(f.action), f.status === 'success' ? f.status : st.red(visible(f.status)), f.delegate ? `by ${visible(f.delegate)}` : '', visible(f.completed ?? '')]),
-      ),
-    );
+    out.push(...table(fencing.slice(0, 10).map((f) => [f.target, f.action, f.severity === 'ok' ? f.status : st.red(f.status), f.by ? `by ${f.by}` : '', f.time])));
   }
   const left = renderConstraints(s, st, true);
   if (left.length) out.push('', st.bold(st.yellow('Constraints left by move/ban')), ...left);
