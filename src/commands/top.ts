@@ -44,10 +44,11 @@ export function makeActions(session: Session, o: GlobalOptions): TuiActions {
         const r = await session.action({ action: a, wait: o.wait, client: 'pcmk-top' });
         const ok = r.result?.ok !== false && r.ok !== false;
         const id = r.requestId ? ` [${r.requestId}]` : '';
-        return { ok, summary: `${a.name} of ${actionScope(a)}: ${r.result?.message ?? r.plan?.summary ?? (ok ? 'done' : 'failed')}${id}`, error: ok ? undefined : r.result?.message };
+        // The confirmation's label already names the action and its scope.
+        return { ok, summary: `${r.result?.message ?? r.plan?.summary ?? (ok ? 'done' : 'failed')}${id}`, error: ok ? undefined : r.result?.message };
       } catch (e) {
-        if (e instanceof OutcomeUnknownError) return { ok: false, summary: `${a.name} of ${actionScope(a)}: OUTCOME UNKNOWN [${e.requestId}]`, error: e.message };
-        return { ok: false, summary: `${a.name} of ${actionScope(a)} failed`, error: errorText(e) };
+        if (e instanceof OutcomeUnknownError) return { ok: false, summary: `OUTCOME UNKNOWN on ${e.host} [${e.requestId}]: not sent again`, error: e.message };
+        return { ok: false, summary: `${a.name} of ${actionScope(a)} refused`, error: errorText(e) };
       }
     },
     async fenceCheck(): Promise<FenceCheckTable> {

@@ -12,7 +12,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { knownHosts, locate, members, onNode, pending, root, sandboxScript, settled, sshConfig, waitFor } from './sandbox-env.js';
 
@@ -22,6 +23,9 @@ const NOSSH = 'nossh';
 const COLS = 120;
 const ROWS = 40;
 const topBin = path.join(root, 'bin/pcmk-top.js');
+/** pcmk-top's own state directory: its local audit log, away from the operator's. */
+const stateHome = mkdtempSync(path.join(tmpdir(), 'pcmk-tui-e2e-state-'));
+const auditLog = path.join(stateHome, 'pcmk-console/audit.log');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -40,7 +44,7 @@ function startTop(session: string, cols = COLS, rows = ROWS): void {
   tmux([
     'new-session', '-d', '-s', session, '-x', String(cols), '-y', String(rows),
     'sh', '-c', '"$@"; echo "[pcmk-top exited with status $?]"; exec sleep 3600', 'sh',
-    'env', '-u', 'CI', 'TZ=UTC', process.execPath, topBin,
+    'env', '-u', 'CI', 'TZ=UTC', `XDG_STATE_HOME=${stateHome}`, process.execPath, topBin,
     '--host', members.join(','), '-F', sshConfig, '--known-hosts', knownHosts,
   ]);
 }
@@ -237,6 +241,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(() => {
+  rmSync(stateHome, { recursive: true, force: true });
   try {
     const socket = tmux(['display-message', '-p', '#{socket_path}']).trim();
     tmux(['kill-server']);
@@ -351,7 +356,7 @@ describe('pcmk-top in tmux on the sandbox cluster', () => {
     for (let i = 0; i < candidates.indexOf(to); i++) await keys(MAIN, 'Down');
     await keys(MAIN, 'Enter');
 
-    const preview = await waitScreen(MAIN, 'the crm_simulate preview', (s) => s.text.includes(`Confirm: move dregistry to ${to}`) && /Enter or y: run/.test(s.text), 60_000);
+    const preview = await waitScreen(MAIN, 'the crm_simulate preview', (s) => s.text.includes(`Confirm: move resource dregistry to node ${to}`) && /Enter or y: run/.test(s.text), 60_000);
     expect(preview.text).toMatch(new RegExp(`Move\\s+dregistry\\s+\\(\\s*${from[0]} -> ${to}\\s*\\)`));
     expect(preview.text).toMatch(new RegExp(`Move\\s+dockerIP\\s+\\(\\s*${from[0]} -> ${to}\\s*\\)`));
     expect(preview.text).toMatch(/crm_resource --move --resource dregistry --node/);
@@ -360,9 +365,68 @@ describe('pcmk-top in tmux on the sandbox cluster', () => {
     const arrived = await waitScreen(MAIN, `dregistry on ${to} on screen`, (s) => resourceRow(s, 'dregistry')?.nodes === to && resourceRow(s, 'dregistry')?.role === 'Started', 120_000);
     expect(arrived.text).not.toMatch(/FAILED: move/);
     expect(locate('dregistry')).toEqual([to]);
-    await waitScreen(MAIN, 'the move reported done', (s) => /done: move dregistry/.test(s.text), 150_000);
+    await waitScreen(MAIN, 'the move reported done', (s) => /done: move resource dregistry/.test(s.text), 150_000);
     await waitFor('no cli-prefer constraint of dregistry', () => cliConstraints('dregistry').length === 0 || pending(`constraints ${cliConstraints('dregistry').join(', ')}`), 60_000, 1000);
     expect(locate('dregistry')).toEqual([to]);
+    expect(violations).toEqual([]);
+  }, 400_000);
+
+  it('M on dregistry puts that resource alone in maintenance and back: the CIB changes only its meta attribute', async () => {
+    await settle();
+    const config = () => onMember(['cibadmin', '--query', '--scope', 'configuration']).split('\n').map((l) => l.trim()).filter(Boolean);
+    const changed = (a: string[], b: string[]) => [...a.filter((l) => !b.includes(l)), ...b.filter((l) => !a.includes(l))];
+    const before = config();
+    const restore = () => {
+      try {
+        onMember(['crm_resource', '--resource', 'dregistry', '--meta', '--delete-parameter', 'maintenance', '--force']);
+      } catch {
+        // not set: nothing to undo
+      }
+      // crm_resource leaves an empty meta_attributes set behind: remove it when this test made it.
+      if (!before.some((l) => l.includes('id="dregistry-meta_attributes"')) && config().includes('<meta_attributes id="dregistry-meta_attributes"/>')) {
+        onMember(['cibadmin', '--delete', '--xml-text', '<meta_attributes id="dregistry-meta_attributes"/>']);
+      }
+    };
+    try {
+      await filterTo(MAIN, '2', VIEW_HEADERS.resources, 'dregistry');
+      await waitScreen(MAIN, 'dregistry on screen', (s) => resourceRow(s, 'dregistry') !== null, 30_000);
+      await keys(MAIN, 'M');
+      const dialog = await waitScreen(MAIN, 'the resource maintenance confirmation with its plan', (s) => s.text.includes('Confirm: enter maintenance for resource dregistry only (not the cluster)') && s.text.includes('Scope: resource dregistry'), 60_000);
+      expect(dialog.text).toContain('crm_resource --resource dregistry --meta --set-parameter maintenance --parameter-value true');
+      expect(dialog.text).not.toContain('maintenance-mode');
+      await type(MAIN, 'dregistry');
+      await keys(MAIN, 'Enter');
+      await waitScreen(MAIN, 'resource maintenance reported done', (s) => /done: enter maintenance for resource dregistry/.test(s.text), 90_000);
+      const on = config();
+      const diff = changed(before, on);
+      expect(diff.length).toBeGreaterThan(0);
+      expect(diff.filter((l) => !l.includes('dregistry-meta_attributes') && !/^<\/\w+>$/.test(l))).toEqual([]);
+      expect(on.filter((l) => l.includes('maintenance-mode'))).toEqual(before.filter((l) => l.includes('maintenance-mode')));
+
+      // The console sees it unmanaged, and M now takes it out of maintenance.
+      await waitScreen(MAIN, 'dregistry marked unmanaged', (s) => /dregistry\s.*unmanaged/.test(s.text), 60_000);
+      await keys(MAIN, 'M');
+      await waitScreen(MAIN, 'the leave-maintenance confirmation', (s) => s.text.includes('Confirm: leave maintenance for resource dregistry only (not the cluster)') && s.text.includes('crm_resource --resource dregistry --meta --delete-parameter maintenance'), 60_000);
+      await type(MAIN, 'dregistry');
+      await keys(MAIN, 'Enter');
+      await waitScreen(MAIN, 'leaving maintenance reported done', (s) => /done: leave maintenance for resource dregistry/.test(s.text), 90_000);
+      expect(changed(on, config()).filter((l) => !l.includes('dregistry-meta_attributes') && !/^<\/\w+>$/.test(l))).toEqual([]);
+      expect(config().some((l) => l.includes('dregistry-meta_attributes-maintenance'))).toBe(false);
+
+      // Both changes are in the local audit log, as made from pcmk-top, with their request ids.
+      const entries = readFileSync(auditLog, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { client?: string; requestId?: string; action: { name: string; resource?: string; state?: string }; result: { outcome: string } });
+      const ours = entries.filter((e) => e.action.name === 'resource-maintenance');
+      expect(ours.map((e) => [e.client, e.action.resource, e.action.state, e.result.outcome])).toEqual([
+        ['pcmk-top', 'dregistry', 'on', 'done'],
+        ['pcmk-top', 'dregistry', 'off', 'done'],
+      ]);
+      for (const e of ours) expect(e.requestId).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{8}$/);
+    } finally {
+      restore();
+    }
     expect(violations).toEqual([]);
   }, 400_000);
 
@@ -382,11 +446,11 @@ describe('pcmk-top in tmux on the sandbox cluster', () => {
     await waitScreen(
       MAIN,
       'the cleanup confirmation',
-      (s) => s.text.includes(`Confirm: cleanup dregistry on ${failedOn}`) && /crm_resource --cleanup --resource dregistry/.test(s.text) && /Enter or y: run/.test(s.text),
+      (s) => s.text.includes(`Confirm: cleanup resource dregistry on node ${failedOn}`) && /crm_resource --cleanup --resource dregistry/.test(s.text) && /Enter or y: run/.test(s.text),
       60_000,
     );
     await keys(MAIN, 'y');
-    const done = await waitScreen(MAIN, 'the failure gone', (s) => /done: cleanup dregistry/.test(s.text) && !failure.test(s.text), 90_000);
+    const done = await waitScreen(MAIN, 'the failure gone', (s) => /done: cleanup resource dregistry/.test(s.text) && !failure.test(s.text), 90_000);
     expect(done.text).toMatch(/nothing matches \/dregistry\/|no failures/);
     await waitFor('no failure of dregistry in crm_mon', () => failuresOf('dregistry').length === 0 || pending(`failures ${failuresOf('dregistry').join(', ')}`), 60_000, 1000);
     failureInjected = false;
