@@ -5,7 +5,7 @@
 import type { ToolError } from './run-tool.js';
 import { baseResourceId } from '../model/values.js';
 import { parseCrmMon, CrmMonParseError, type CrmMonResult } from './parse/crm-mon.js';
-import { parseCib, CibParseError, type CibResult } from './parse/cib.js';
+import { parseCib, peekCibVersion, CibParseError, type CibResult } from './parse/cib.js';
 import { buildCorosyncInfo } from './parse/corosync.js';
 import {
   SNAPSHOT_SCHEMA,
@@ -155,13 +155,8 @@ export function mergeTrees(runtime: ResourceConfig[], configured: ResourceConfig
 
 /** "admin_epoch:epoch:num_updates" from a <cib ...> element, or null. */
 export function parseCibVersion(xml: string): string | null {
-  const m = /<cib\b([^>]*)>/.exec(xml);
-  if (!m) return null;
-  const attr = (n: string) => new RegExp(`\\s${n}="(\\d+)"`).exec(m[1]!)?.[1];
-  const a = attr('admin_epoch');
-  const e = attr('epoch');
-  const u = attr('num_updates');
-  return a !== undefined && e !== undefined && u !== undefined ? `${a}:${e}:${u}` : null;
+  const v = peekCibVersion(xml);
+  return v && v.adminEpoch !== null && v.epoch !== null && v.numUpdates !== null ? `${v.adminEpoch}:${v.epoch}:${v.numUpdates}` : null;
 }
 
 export function buildSnapshot(raw: RawOutputs, opts: BuildOptions = {}): ClusterSnapshot {

@@ -902,21 +902,29 @@ export function parseCib(xml: string, opts: { now?: Date } = {}): CibResult {
   };
 }
 
-/**
- * Reads "admin_epoch:epoch" from the `<cib>` start tag without parsing the document. The
- * configuration only changes when one of these changes (status updates bump num_updates only),
- * so a caller can keep the last {@link parseCib} result while this key stays the same.
- */
-export function peekCibEpoch(xml: string): string | null {
+/** The version counters of a CIB, as written in its `<cib>` start tag; null for one that is absent or not a number. */
+export interface CibVersionCounters {
+  adminEpoch: string | null;
+  epoch: string | null;
+  numUpdates: string | null;
+}
+
+/** Reads the version counters from the `<cib>` start tag (in the first 4 KiB) without parsing the document. */
+export function peekCibVersion(xml: string): CibVersionCounters | null {
   const m = /<cib\b[^>]*>/.exec(xml.slice(0, 4096));
   if (!m) return null;
-  const attr = (name: string): string | null => {
-    const a = new RegExp(`\\s${name}="([^"]*)"`).exec(m[0]);
-    return a ? a[1] : null;
-  };
-  const admin = attr('admin_epoch');
-  const epoch = attr('epoch');
-  return admin === null || epoch === null ? null : `${admin}:${epoch}`;
+  const attr = (name: string): string | null => new RegExp(`\\s${name}="(\\d+)"`).exec(m[0])?.[1] ?? null;
+  return { adminEpoch: attr('admin_epoch'), epoch: attr('epoch'), numUpdates: attr('num_updates') };
+}
+
+/**
+ * "admin_epoch:epoch" from the `<cib>` start tag. The configuration only changes when one of these
+ * changes (status updates bump num_updates only), so a caller can keep the last {@link parseCib}
+ * result while this key stays the same.
+ */
+export function peekCibEpoch(xml: string): string | null {
+  const v = peekCibVersion(xml);
+  return v && v.adminEpoch !== null && v.epoch !== null ? `${v.adminEpoch}:${v.epoch}` : null;
 }
 
 function emptyEl(): El {
