@@ -166,10 +166,9 @@ export async function sshAgentChannel(
     }
     head = null;
   });
-  ch.on('exit', (code: number | null, signal?: string) => {
+  // The exit status comes with 'close' (ssh2's 'exit' event may fire before this listens).
+  ch.on('close', (code?: number | null, signal?: string) => {
     info = { code: typeof code === 'number' ? code : null, signal: signal ? String(signal) : null };
-  });
-  ch.on('close', () => {
     closed = true;
     if (head !== null) {
       resolveHeader(null);

@@ -17,18 +17,18 @@ export interface ProcessExit {
   noStatus: boolean;
 }
 
-/** Resolves when a session channel closes, with its exit status. */
+/**
+ * Resolves when a session channel closes, with its exit status. ssh2 hands the status to 'close'
+ * (which waits until the output has been read); its 'exit' event can fire before anyone listens,
+ * when a quick command's status arrives in the same read as the answer that opened the channel.
+ */
 export function channelExit(ch: ClientChannel): Promise<ProcessExit> {
   return new Promise((resolve) => {
-    let code: number | null = null;
-    let signal: string | null = null;
-    let saw = false;
-    ch.on('exit', (c: number | null, sig?: string) => {
-      saw = true;
-      code = typeof c === 'number' ? c : null;
-      signal = sig ? String(sig) : null;
+    ch.once('close', (code?: number | null, signal?: string) => {
+      if (typeof code === 'number') resolve({ code, signal: null, noStatus: false });
+      else if (code === null && signal) resolve({ code: null, signal: String(signal), noStatus: false });
+      else resolve({ code: null, signal: null, noStatus: true });
     });
-    ch.once('close', () => resolve({ code, signal, noStatus: !saw }));
   });
 }
 
