@@ -10,6 +10,8 @@ import {
   toFailCountViewRows,
   toFailureViewRows,
   toFencingViewRows,
+  toConstraintViewRows,
+  type ConstraintRow,
   toNodeViewRows,
   toResourceTree,
   visible,
@@ -114,32 +116,19 @@ export function renderResources(s: ClusterSnapshot, st: Style = plain, only?: st
   return resourceLines(only ? tree.filter((r) => matches(r, only)) : tree, st);
 }
 
+/** The constraint rows of the shared view model (only move/ban leftovers and expired ones with `leftoversOnly`). */
 export function renderConstraints(s: ClusterSnapshot, st: Style = plain, leftoversOnly = false): string[] {
-  const rows: string[][] = [['ID', 'RESOURCE', 'NODE', 'SCORE', 'NOTE'].map(st.bold)];
-  for (const c of s.constraints.location) {
-    const leftover = c.isCliBan || c.isCliPrefer;
-    if (leftoversOnly && !leftover) continue;
-    const note = [c.isCliPrefer ? st.yellow('left by move') : '', c.isCliBan ? st.yellow('left by ban') : '', c.expired ? st.dim('expired') : c.expires ? `until ${visible(c.expires)}` : '', c.hasRules ? 'rule' : '']
-      .filter(Boolean)
-      .join(', ');
-    rows.push([c.id, c.resource ?? c.resourcePattern ?? '(set)', c.node ?? '-', c.score ?? '-'].map(visible).concat(note));
-  }
-  if (leftoversOnly) return rows.length === 1 ? [] : table(rows);
+  const all = toConstraintViewRows(s);
+  const note = (c: ConstraintRow) => (c.severity === 'error' ? st.red(c.note) : c.severity === 'warn' ? st.yellow(c.note) : c.note);
+  const locations = all.filter((c) => c.kind === 'location' && (!leftoversOnly || c.leftover));
+  const rows = [['ID', 'RESOURCE', 'NODE', 'SCORE', 'NOTE'].map(st.bold), ...locations.map((c) => [c.id, c.resource || '(set)', c.other || '-', c.score || '-', note(c)])];
+  if (leftoversOnly) return locations.length ? table(rows) : [];
   const out = table(rows);
-  if (s.constraints.colocation.length) {
-    out.push('', st.bold('Colocation'));
-    out.push(...table(s.constraints.colocation.map((c) => [c.id, `${c.rsc ?? setText(s, c.id)}${c.rscRole ? `:${c.rscRole}` : ''}`, 'with', `${c.withRsc ?? ''}${c.withRscRole ? `:${c.withRscRole}` : ''}`, c.score ?? ''])));
-  }
-  if (s.constraints.order.length) {
-    out.push('', st.bold('Order'));
-    out.push(...table(s.constraints.order.map((c) => [c.id, `${c.first ?? setText(s, c.id)}${c.firstAction ? `:${c.firstAction}` : ''}`, 'then', `${c.then ?? ''}${c.thenAction ? `:${c.thenAction}` : ''}`, c.kind ?? c.score ?? ''])));
-  }
+  const colocation = all.filter((c) => c.kind === 'colocation');
+  if (colocation.length) out.push('', st.bold('Colocation'), ...table(colocation.map((c) => [c.id, c.resource || '(set)', 'with', c.other, c.score, c.note])));
+  const order = all.filter((c) => c.kind === 'order');
+  if (order.length) out.push('', st.bold('Order'), ...table(order.map((c) => [c.id, c.resource || '(set)', c.other, c.score, c.note])));
   return out;
-}
-
-function setText(s: ClusterSnapshot, id: string): string {
-  const members = s.constraints.sets[id];
-  return members ? `(set: ${members.join(' ')})` : '(set)';
 }
 
 export function renderStatus(s: ClusterSnapshot, st: Style = plain): string[] {
@@ -169,7 +158,7 @@ export function renderStatus(s: ClusterSnapshot, st: Style = plain): string[] {
     out.push(...table(fencing.slice(0, 10).map((f) => [f.target, f.action, f.severity === 'ok' ? f.status : st.red(f.status), f.by ? `by ${f.by}` : '', f.time])));
   }
   const left = renderConstraints(s, st, true);
-  if (left.length) out.push('', st.bold(st.yellow('Constraints left by move/ban')), ...left);
+  if (left.length) out.push('', st.bold(st.yellow('Constraints left by move/ban, or expired')), ...left);
   if (s.corosync) {
     const q = s.corosync.quorum;
     out.push('', st.bold('Corosync'));

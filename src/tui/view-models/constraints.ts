@@ -3,7 +3,7 @@ import type { ClusterSnapshot, LocationConstraint } from '../../model/snapshot.j
 import type { Column, Row, Table, Tone } from './rows.js';
 import { uniqueKeys } from './rows.js';
 import type { CompiledFilter } from './filter.js';
-import { formatTimeUtc } from '../../model/time.js';
+import { locationNote as modelLocationNote, toConstraintViewRows, type ConstraintRow } from '../../model/view/index.js';
 
 export const CONSTRAINT_COLUMNS: Column[] = [
   { title: 'TYPE', min: 5 },
@@ -14,71 +14,31 @@ export const CONSTRAINT_COLUMNS: Column[] = [
   { title: 'NOTE', min: 12, weight: 2, priority: 1 },
 ];
 
-/** The operator-facing note on a location constraint: why it matters. */
+/** The operator-facing note on a location constraint (decided by the shared view model). */
 export function locationNote(c: LocationConstraint): { text: string; tone: Tone } {
-  const notes: string[] = [];
-  let tone: Tone = 'normal';
-  if (c.isCliPrefer) {
-    notes.push('move leftover');
-    tone = 'warn';
-  }
-  if (c.isCliBan) {
-    notes.push('ban leftover');
-    tone = 'warn';
-  }
-  if (c.expired) {
-    notes.push('EXPIRED');
-    tone = 'error';
-  } else if (c.expires) {
-    notes.push(`expires ${formatTimeUtc(c.expires)}`);
-  }
-  if (c.role) notes.push(`role ${c.role}`);
-  if (c.hasRules && !c.expires) notes.push('rules');
-  return { text: notes.join(', '), tone };
+  const n = modelLocationNote(c);
+  return { text: n.text, tone: n.severity };
 }
 
+const KIND: Record<ConstraintRow['kind'], { cell: string; key: string }> = {
+  location: { cell: 'loc', key: 'loc' },
+  colocation: { cell: 'coloc', key: 'col' },
+  order: { cell: 'order', key: 'ord' },
+};
+
+/** The shared view model's constraint rows in columns. */
 export function toConstraintRows(snapshot: ClusterSnapshot | null, filter?: CompiledFilter): Table {
   if (!snapshot) return { columns: CONSTRAINT_COLUMNS, rows: [] };
   const rows: Row[] = [];
-  const keep = (row: Row) => {
+  for (const c of toConstraintViewRows(snapshot)) {
+    const row: Row = {
+      key: `${KIND[c.kind].key}:${c.raw.id}`,
+      cells: [KIND[c.kind].cell, c.id, c.resource, c.other, c.score, c.note],
+      tone: c.severity,
+      target: { kind: 'constraint', ...c.raw },
+      search: [c.kind, c.id, c.resource, c.other, c.score, c.note].join(' '),
+    };
     if (!filter || filter.test(row.search)) rows.push(row);
-  };
-  const cli = (c: LocationConstraint) => c.isCliBan || c.isCliPrefer || c.expired;
-  const locations = [...snapshot.constraints.location.filter(cli), ...snapshot.constraints.location.filter((c) => !cli(c))];
-  for (const c of locations) {
-    const note = locationNote(c);
-    const resource = c.resource ?? (c.resourcePattern ? `/${c.resourcePattern}/` : (snapshot.constraints.sets[c.id] ?? []).join(','));
-    keep({
-      key: `loc:${c.id}`,
-      cells: ['loc', c.id, resource, c.node ?? '', c.score ?? '', note.text],
-      tone: note.tone,
-      target: { kind: 'constraint', id: c.id, resource: c.resource, node: c.node, cli: c.isCliBan ? 'ban' : c.isCliPrefer ? 'prefer' : null },
-      search: ['location', c.id, resource, c.node ?? '', c.score ?? '', note.text].join(' '),
-    });
-  }
-  for (const c of snapshot.constraints.colocation) {
-    const rsc = c.rsc ?? (snapshot.constraints.sets[c.id] ?? []).join(',');
-    const withText = c.withRsc ?? '';
-    const note = [c.rscRole && `role ${c.rscRole}`, c.withRscRole && `with-role ${c.withRscRole}`].filter(Boolean).join(', ');
-    keep({
-      key: `col:${c.id}`,
-      cells: ['coloc', c.id, rsc, withText, c.score ?? '', note],
-      tone: 'normal',
-      target: { kind: 'constraint', id: c.id, resource: c.rsc, node: null, cli: null },
-      search: ['colocation', c.id, rsc, withText, c.score ?? '', note].join(' '),
-    });
-  }
-  for (const c of snapshot.constraints.order) {
-    const first = c.first ?? (snapshot.constraints.sets[c.id] ?? []).join(',');
-    const then = c.then ?? '';
-    const note = [c.firstAction && c.thenAction ? `${c.firstAction} then ${c.thenAction}` : '', c.kind ?? ''].filter(Boolean).join(', ');
-    keep({
-      key: `ord:${c.id}`,
-      cells: ['order', c.id, first, then ? `then ${then}` : '', c.score ?? '', note],
-      tone: 'normal',
-      target: { kind: 'constraint', id: c.id, resource: c.first, node: null, cli: null },
-      search: ['order', c.id, first, then, c.score ?? '', note].join(' '),
-    });
   }
   return { columns: CONSTRAINT_COLUMNS, rows: uniqueKeys(rows) };
 }
