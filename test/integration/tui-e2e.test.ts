@@ -372,7 +372,7 @@ describe('pcmk-top in tmux on the sandbox cluster', () => {
   }, 400_000);
 
   it('M on dregistry puts that resource alone in maintenance and back: the CIB changes only its meta attribute', async () => {
-    await settle();
+    await settled();
     const config = () => onMember(['cibadmin', '--query', '--scope', 'configuration']).split('\n').map((l) => l.trim()).filter(Boolean);
     const changed = (a: string[], b: string[]) => [...a.filter((l) => !b.includes(l)), ...b.filter((l) => !a.includes(l))];
     const before = config();
