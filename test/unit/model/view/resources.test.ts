@@ -9,11 +9,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildSnapshot, captured } from '../../../../src/agent/snapshot.js';
-import { flattenResourceTree, toResourceTree, type ResourceRow } from '../../../../src/model/view/resources.js';
+import { flattenResourceTree, instanceMarkers, toResourceTree, type ResourceRow } from '../../../../src/model/view/resources.js';
 import { toNodeViewRows } from '../../../../src/model/view/nodes.js';
 import { resourceLines } from '../../../../src/commands/render.js';
 import { toResourceRows } from '../../../../src/tui/view-models/resources.js';
-import { realSnapshot, sandboxSnapshot, inst } from '../../tui/fixtures.js';
+import { realSnapshot, sandboxSnapshot, inst, node } from '../../tui/fixtures.js';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../fixtures/sandbox');
 const read = (f: string) => readFileSync(path.join(fixtures, f), 'utf8');
@@ -117,6 +117,32 @@ describe('bundles: replicas by position, honest counts', () => {
     const tui = toResourceRows(fencing).rows;
     expect(tui.map((r) => r.key)).toEqual(flat.map(({ row }) => `res:${row.position}`));
     expect(tui[at]!.cells.slice(2, 5)).toEqual(['Started', 'controller-0', 'FAILED UNCLEAN']);
+  });
+});
+
+describe('every instance crm_mon lists has exactly one row', () => {
+  it.each(['cts-cli-crm_mon', 'bundle-order-stop-clone', 'cloned-group-stop', 'bundle-order-fencing'] as const)('%s', (name) => {
+    const snap = realSnapshot(name);
+    const shown = flattenResourceTree(toResourceTree(snap))
+      .map(({ row }) => row)
+      .filter((r) => r.instance !== null && r.kind !== 'replica')
+      .map((r) => r.instance);
+    expect(shown).toHaveLength(snap.instances.length);
+    expect(new Set(shown).size).toBe(snap.instances.length);
+  });
+});
+
+describe("crm_mon's markers", () => {
+  const nodes = new Map([node('n1'), node('n2', { maintenance: true }), node('n3', { unclean: true, online: false })].map((n) => [n.name, n]));
+  it('names each, most severe first', () => {
+    expect(instanceMarkers(inst('a', { failed: true, blocked: true, managed: false, nodes: ['n3'] }), nodes)).toEqual(['FAILED', 'UNCLEAN', 'blocked', 'unmanaged']);
+    expect(instanceMarkers(inst('a', { managed: false, nodes: ['n2'] }), nodes)).toEqual(['maintenance']);
+    expect(instanceMarkers(inst('a', { managed: false, nodes: ['n1'] }), nodes, true)).toEqual(['maintenance']);
+    expect(instanceMarkers(inst('a', { orphaned: true, failureIgnored: true }), nodes)).toEqual(['orphaned', 'failure ignored']);
+    expect(instanceMarkers(inst('a', { targetRole: 'Stopped' }), nodes)).toEqual(['disabled']);
+    expect(instanceMarkers(inst('a', { targetRole: 'Unpromoted' }), nodes)).toEqual(['target-role:Unpromoted']);
+    expect(instanceMarkers(inst('a', { targetRole: 'Started', pending: 'Starting' }), nodes)).toEqual(['starting']);
+    expect(instanceMarkers(inst('a', { nodes: ['n1'] }), nodes)).toEqual([]);
   });
 });
 
