@@ -174,11 +174,46 @@ describe('only what the preview names changes (cibadmin --query before and after
     restores.pop();
   });
 
+  it('standby and unstandby: only that node\'s standby attribute', async () => {
+    const id = nodeId('cluster-2');
+    const before = configLines();
+    const hadStandby = before.some((l) => l.includes(`id="nodes-${id}-standby"`));
+    const restore = () => {
+      onNode('cluster-1', ['crm_attribute', '--node', 'cluster-2', '--name', 'standby', ...(hadStandby ? ['--update', 'off'] : ['--delete']), '--lifetime', 'forever']);
+    };
+    restores.push(restore);
+    await change(['standby', 'cluster-2']);
+    const on = configLines();
+    expectOnly(changedLines(before, on), `nodes-${id}-standby`, 'standby cluster-2');
+    await change(['unstandby', 'cluster-2']);
+    expectOnly(changedLines(on, configLines()), `nodes-${id}-standby`, 'unstandby cluster-2');
+    restores.pop()!();
+    expect(changedLines(before, configLines())).toEqual([]);
+  });
+
+  it('disable and enable: only the resource\'s target-role', async () => {
+    const before = configLines();
+    const restore = () => {
+      onNode('cluster-1', ['crm_resource', '--resource', 'dregistry', '--meta', '--delete-parameter', 'target-role', '--force']);
+      if (!before.some((l) => l.includes('id="dregistry-meta_attributes"'))) dropEmptyMetaSet('dregistry');
+    };
+    restores.push(restore);
+    await change(['disable', 'dregistry']);
+    const off = configLines();
+    expectOnly(changedLines(before, off), 'dregistry-meta_attributes', 'disable dregistry');
+    expect(changedLines(before, off).every((l) => !l.includes('nvpair') || l.includes('target-role'))).toBe(true);
+    await change(['enable', 'dregistry']);
+    expectOnly(changedLines(off, configLines()), 'dregistry-meta_attributes-target-role', 'enable dregistry');
+    restores.pop()!();
+    expect(changedLines(before, configLines())).toEqual([]);
+    await waitFor('dregistry started again', () => /dregistry\s.*Started/.test(onNode('cluster-2', ['crm_mon', '-1'])), 120_000, 1000);
+  });
+
   it('every change is in pcmk log --json with its request id, and the host logged the same id', async () => {
     const entries = await log();
     const ours = entries.filter((e) => e.client === 'pcmk' && e.requestId);
     expect(ours.map((e) => e.action.name)).toEqual(
-      expect.arrayContaining(['resource-maintenance', 'node-maintenance', 'cluster-maintenance', 'ban', 'clear']),
+      expect.arrayContaining(['resource-maintenance', 'node-maintenance', 'cluster-maintenance', 'ban', 'clear', 'standby', 'unstandby', 'disable', 'enable']),
     );
     for (const e of ours) {
       expect(e.result.outcome).toBe('done');
@@ -207,6 +242,11 @@ describe('at most once', () => {
   it('a restart whose host drops mid-way runs once; pcmk says the outcome is unknown (103) and shows the state read back', async () => {
     const starts = countInLogs('Result of start operation for dregistry on');
     const stops = countInLogs('Result of stop operation for dregistry on');
+    const hadMetaSet = configLines().some((l) => l.includes('id="dregistry-meta_attributes"'));
+    // crm_resource --restart sets target-role and removes it again, leaving an empty meta_attributes set.
+    restores.push(() => {
+      if (!hadMetaSet) dropEmptyMetaSet('dregistry');
+    });
     restores.push(() => {
       onNode('cluster-1', ['systemctl', 'start', 'ssh']);
     });
