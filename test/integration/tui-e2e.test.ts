@@ -332,6 +332,29 @@ describe('pcmk-top in tmux on the sandbox cluster', () => {
     expect(violations).toEqual([]);
   }, 60_000);
 
+  it('shows each replica of the bundle with its own parts and its own guest node', async () => {
+    const f = await filterTo(MAIN, '2', VIEW_HEADERS.resources, 'dummy-bundle');
+    const at = (i: number) => f.lines.findIndex((l) => new RegExp(`^[ *]?\\s+replica ${i}\\s`).test(l));
+    for (const i of [0, 1, 2]) {
+      const start = at(i);
+      expect(start, `replica ${i} on screen:\n${f.text}`).toBeGreaterThan(0);
+      const end = i < 2 ? at(i + 1) : f.lines.findIndex((l, k) => k > start && !/^[ *]?\s{4}/.test(l));
+      const parts = f.lines.slice(start + 1, end > start ? end : undefined);
+      // Its own container, guest node and inner resource, and the inner one runs on that guest or nowhere.
+      expect(parts.some((l) => new RegExp(`dummy-bundle-podman-${i}\\s+container`).test(l)), parts.join('\n')).toBe(true);
+      expect(parts.some((l) => new RegExp(`dummy-bundle-${i}\\s+guest dummy-bundle-${i}\\b`).test(l)), parts.join('\n')).toBe(true);
+      const inner = parts.find((l) => /dummy-bundle-dummy\s+inner/.test(l));
+      expect(inner, parts.join('\n')).toBeDefined();
+      const others = [0, 1, 2].filter((k) => k !== i).map((k) => `dummy-bundle-${k}`);
+      for (const o of others) expect(inner!, `replica ${i}'s inner resource`).not.toMatch(new RegExp(`\\s${o}(\\s|$)`));
+      // The replica's node is where the cluster runs its container (none when stopped).
+      const where = locate(`dummy-bundle-podman-${i}`);
+      if (where.length) expect(f.lines[start]).toContain(where[0]!);
+    }
+    await keys(MAIN, 'Escape');
+    expect(violations).toEqual([]);
+  }, 60_000);
+
   it('moves dregistry with the picker: crm_simulate preview, confirm, it arrives, no cli-prefer left', async () => {
     await settled();
     const from = locate('dregistry');
