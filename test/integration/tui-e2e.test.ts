@@ -69,7 +69,7 @@ interface Frame {
 /** Frames that broke the layout invariants, reported by the test that captured them. */
 const violations: string[] = [];
 
-/** Sessions whose console has drawn its first frame (from then on every frame is checked). */
+/** Sessions whose console has drawn (its header or footer showed once): from then on every frame is checked. */
 const drawn = new Set<string>();
 /** Sessions whose console was told to quit (its frames are no longer checked). */
 const quitting = new Set<string>();
@@ -83,7 +83,7 @@ function grab(session: string): Frame {
 
 function capture(session: string): Frame {
   const frame = grab(session);
-  if (!drawn.has(session) && HEADER.test(frame.lines[0] ?? '')) drawn.add(session);
+  if (!drawn.has(session) && frame.lines.some((l) => HEADER.test(l) || l.startsWith('? help'))) drawn.add(session);
   if (!drawn.has(session) || quitting.has(session)) return frame;
   const found: string[] = [];
   checkFrame(frame, found);
@@ -122,7 +122,8 @@ async function waitScreen(session: string, what: string, pred: (f: Frame) => boo
     if (pred(last)) return last;
     await sleep(200);
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; screen:\n${last?.text ?? '(none)'}`);
+  const faults = violations.length ? `\nlayout faults so far (${violations.length}), the first: ${violations[0]}` : '';
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; screen:\n${last?.text ?? '(none)'}${faults}`);
 }
 
 /** One key per send-keys call, with a pause between keys (Escape must never precede a key). */
