@@ -83,7 +83,7 @@ function grab(session: string): Frame {
 
 function capture(session: string): Frame {
   const frame = grab(session);
-  if (!drawn.has(session) && frame.lines.some((l) => HEADER.test(l) || l.startsWith('? help'))) drawn.add(session);
+  if (!drawn.has(session) && frame.lines.some((l) => HOSTS.test(l) || l.startsWith('? help'))) drawn.add(session);
   if (!drawn.has(session) || quitting.has(session)) return frame;
   const found: string[] = [];
   checkFrame(frame, found);
@@ -97,7 +97,10 @@ function capture(session: string): Frame {
   return frame;
 }
 
-const HEADER = /\bcluster sandbox\b/;
+/** The header's first line: the context, or the cluster's facts before a context is known. */
+const HEADER = /^(ctx|cluster) \S/;
+/** Its second line: one badge per host. */
+const HOSTS = /^hosts: /;
 
 /**
  * Layout invariants of every frame of a console that has drawn: the header on the first line
@@ -106,8 +109,8 @@ const HEADER = /\bcluster sandbox\b/;
  */
 function checkFrame(f: Frame, violations: string[]): void {
   if (f.history > 0) violations.push(`${f.history} line(s) scrolled off the top of ${f.rows} rows:\n${f.text}`);
-  const header = f.lines.findIndex((l) => HEADER.test(l));
-  if (header !== 0) violations.push(`header ${header < 0 ? 'not on screen' : `on line ${header + 1}`}:\n${f.text}`);
+  const header = f.lines.findIndex((l) => HOSTS.test(l)) - 1;
+  if (header !== 0 || !HEADER.test(f.lines[0] ?? '')) violations.push(`header ${header < 0 ? 'not on screen' : `on line ${header + 1}`}:\n${f.text}`);
   const footer = f.lines[f.rows - 2] ?? '';
   if (!footer.startsWith('? help')) violations.push(`footer not on row ${f.rows - 1}:\n${f.text}`);
   if ((f.lines[f.rows - 1] ?? '').trim() !== '') violations.push(`last row not free:\n${f.text}`);
