@@ -1,5 +1,5 @@
 import React from 'react';
-import { Text } from 'ink';
+import { Text } from './Text.js';
 
 /** `:` prompt: `:res NAME`, `:node NAME`, `:ctx NAME`, `:q`. */
 export function CommandLine({ text }: { text: string }) {

@@ -1,5 +1,6 @@
 import React from 'react';
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from './Text.js';
 import type { Overlay } from '../state/ui-state.js';
 import { toneStyle, useTheme } from './theme.js';
 

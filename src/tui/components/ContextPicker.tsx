@@ -1,5 +1,6 @@
 import React from 'react';
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from './Text.js';
 import { clampWindow } from '../window.js';
 
 export function ContextPicker({ names, cursor, current, height, width }: { names: string[]; cursor: number; current: string | null; height: number; width: number }) {

@@ -1,5 +1,6 @@
 import React, { useMemo } from 'react';
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from './Text.js';
 import type { FenceCheckTable } from '../types.js';
 import type { Pending } from '../state/ui-state.js';
 import { formatCells, layoutColumns, type Column } from '../view-models/rows.js';

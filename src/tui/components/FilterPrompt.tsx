@@ -1,5 +1,5 @@
 import React from 'react';
-import { Text } from 'ink';
+import { Text } from './Text.js';
 import { compileFilter } from '../view-models/filter.js';
 
 /** `/` prompt: filters as you type; shows whether the text is used as a regex or a substring. */

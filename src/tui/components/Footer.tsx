@@ -1,5 +1,5 @@
 import React from 'react';
-import { Text } from 'ink';
+import { Text } from './Text.js';
 
 /** Keys of the current screen, from the keymap. */
 export function Footer({ hints, readOnly }: { hints: string[]; readOnly: boolean }) {

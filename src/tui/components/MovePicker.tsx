@@ -1,5 +1,6 @@
 import React from 'react';
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from './Text.js';
 import type { MoveTarget } from '../view-models/resources.js';
 import { clampWindow } from '../window.js';
 

@@ -1,5 +1,5 @@
 import React from 'react';
-import { Text } from 'ink';
+import { Text } from './Text.js';
 import type { StatusLine as Status } from '../state/ui-state.js';
 import { toneStyle, useTheme } from './theme.js';
 

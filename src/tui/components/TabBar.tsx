@@ -1,5 +1,6 @@
 import React from 'react';
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from './Text.js';
 import { VIEWS, type ViewId } from '../keymap.js';
 import { useTheme } from './theme.js';
 

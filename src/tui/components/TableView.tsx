@@ -1,5 +1,6 @@
 import React, { useMemo } from 'react';
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from './Text.js';
 import type { Table } from '../view-models/rows.js';
 import { contentWidths, formatCells, layoutColumns } from '../view-models/rows.js';
 import type { WindowRange } from '../window.js';

@@ -308,3 +308,31 @@ export function largeSnapshot(instances = 5000, members = 32, guests = 100): Clu
   }
   return snap;
 }
+
+/**
+ * Control characters a hostile or broken cluster string may carry: an OSC title change ended by
+ * BEL, a C1 CSI (U+009B) clear-screen, and a right-to-left override that reorders what follows.
+ */
+export const HOSTILE = '\u001b]0;pwned\u0007\u009b2J\u202e';
+/** How visible() shows HOSTILE. */
+export const HOSTILE_SHOWN = '^[]0;pwned^GM-^[2J<U+202E>';
+/** The cts-cli cluster's second node, renamed to carry HOSTILE everywhere the cluster names it. */
+export const HOSTILE_NODE = `cluster02${HOSTILE}`;
+
+/**
+ * The real cts-cli snapshot (crm_mon capture + corpus CIB through buildSnapshot) with HOSTILE in
+ * its cluster strings: a node name (everywhere), a resource parameter value, a node attribute
+ * value, and a failed start (on the renamed node) whose exit reason carries it, plus a fencing
+ * event.
+ */
+export function hostileSnapshot(): ClusterSnapshot {
+  const real = realSnapshot('cts-cli-crm_mon');
+  const s = JSON.parse(JSON.stringify(real), (_k, v: unknown) => (v === 'cluster02' ? HOSTILE_NODE : v)) as ClusterSnapshot;
+  const dummy = s.resources.find((r) => r.id === 'dummy');
+  if (!dummy || dummy.kind !== 'primitive') throw new Error('cts-cli snapshot: no primitive "dummy"');
+  dummy.params = { ...dummy.params, description: `db ${HOSTILE} primary` };
+  s.nodeAttributes[HOSTILE_NODE] = { ...(s.nodeAttributes[HOSTILE_NODE] ?? {}), rack: `r1${HOSTILE}` };
+  s.failures.push(failure('dummy', HOSTILE_NODE, { exitReason: `bad config${HOSTILE}`, exitStatus: 'not installed', exitCode: 5, opKey: 'dummy_start_0', task: 'start', interval: '0' }));
+  s.fencing.push(fenceEvent(HOSTILE_NODE, { exitReason: `timeout${HOSTILE}`, status: 'failed', delegate: HOSTILE_NODE }));
+  return s;
+}
