@@ -1,3 +1,5 @@
+import { printError } from '../commands/output.js';
+
 /** Runs a command's main() as a process: exit code, a closed pipe is not an error, no hanging handles. */
 export function runMain(name: string, main: (argv: string[]) => Promise<number>): void {
   // `pcmk status | head` closes the pipe early.
@@ -12,7 +14,7 @@ export function runMain(name: string, main: (argv: string[]) => Promise<number>)
       setTimeout(() => process.exit(code), 50).unref();
     },
     (e: unknown) => {
-      process.stderr.write(`${name}: ${(e as Error)?.stack ?? String(e)}\n`);
+      printError(`${name}: ${(e as Error)?.stack ?? String(e)}`);
       process.exit(70);
     },
   );

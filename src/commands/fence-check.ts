@@ -6,16 +6,10 @@
  */
 import { runFenceCheck, toFenceDeviceRows, toFenceNodeRows, type FenceReport } from '../fencing/readiness/index.js';
 import { UsageError, type ParsedArgs } from './args.js';
-import { table, type Style } from './render.js';
+import { table } from './render.js';
+import type { Output, Style } from './output.js';
 import { SessionError, type Session } from './session.js';
 import type { FenceCheckTable } from '../tui/types.js';
-
-interface Io {
-  out: (s: string) => void;
-  err: (s: string) => void;
-  isTTY: boolean;
-  style: Style;
-}
 
 export const FENCE_EXIT = { ok: 0, notFencable: 3 } as const;
 
@@ -72,12 +66,12 @@ export function renderFenceReport(r: FenceReport, st: Style): string[] {
   return lines;
 }
 
-export async function fenceTestCommand(p: ParsedArgs, w: Io, openSession: () => Session): Promise<number> {
+export async function fenceTestCommand(p: ParsedArgs, w: Output, openSession: () => Session): Promise<number> {
   if (p.positional.length > 1) throw new UsageError(`fence-test takes no arguments (got ${p.positional.slice(1).join(' ')})`);
   const session = openSession();
   try {
     const r = await fenceReport(session);
-    if (p.options.json) w.out(JSON.stringify(r, null, 2));
+    if (p.options.json) w.json(r);
     else for (const l of renderFenceReport(r, w.style)) w.out(l);
     return r.nodes.some((n) => !n.fencable) ? FENCE_EXIT.notFencable : FENCE_EXIT.ok;
   } finally {

@@ -6,7 +6,7 @@
 import { createInterface } from 'node:readline/promises';
 import { IpmiError, withIpmi, type CipherSuiteId } from '../fencing/ipmi/index.js';
 import { UsageError, type ParsedArgs } from './args.js';
-import type { Style } from './render.js';
+import { printError, terminalText, type Output } from './output.js';
 import type { Session } from './session.js';
 import { newRequestId, type IpmiPowerChange } from '../model/actions.js';
 import { appendAuditLog, auditHost, auditUser, type AuditEntry } from '../agent/actions/audit.js';
@@ -29,19 +29,13 @@ function auditPower(change: IpmiPowerChange, requestId: string, outcome: { ok: b
   try {
     appendAuditLog(entry);
   } catch (e) {
-    process.stderr.write(`pcmk: could not write the local audit log: ${(e as Error).message}\n`);
+    printError(`pcmk: could not write the local audit log: ${(e as Error).message}`);
   }
 }
 
-interface Io {
-  out: (s: string) => void;
-  err: (s: string) => void;
-  isTTY: boolean;
-  style: Style;
-}
-
-async function promptSecret(question: string): Promise<string> {
+async function promptSecret(prompt: string): Promise<string> {
   if (!process.stdin.isTTY) return '';
+  const question = terminalText(prompt);
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
   // Do not echo what is typed.
   const out = rl as unknown as { _writeToOutput?: (s: string) => void };
@@ -54,11 +48,11 @@ async function promptSecret(question: string): Promise<string> {
   } finally {
     out._writeToOutput = orig;
     rl.close();
-    process.stderr.write('\n');
+    printError('');
   }
 }
 
-export async function ipmiCommand(p: ParsedArgs, w: Io): Promise<number> {
+export async function ipmiCommand(p: ParsedArgs, w: Output): Promise<number> {
   const [, host, verb, what] = p.positional;
   if (!host || !verb) throw new UsageError('ipmi HOST power status|on|off|cycle | ipmi HOST identify');
   const action = verb === 'identify' ? 'identify' : verb === 'power' ? what : undefined;
@@ -95,19 +89,19 @@ export async function ipmiCommand(p: ParsedArgs, w: Io): Promise<number> {
       return { power: action, requested: true };
     });
     if (change && requestId) auditPower(change, requestId, { ok: true, message: `chassis power ${action} requested` });
-    if (p.options.json) w.out(JSON.stringify({ host, ...r, ...(requestId ? { requestId } : {}) }));
+    if (p.options.json) w.json({ host, ...r, ...(requestId ? { requestId } : {}) });
     else w.out(r.power !== undefined ? `${host}: chassis power ${'requested' in r ? `${action} requested [${requestId}]` : r.power}` : `${host}: identify ${r.identify}`);
     return 0;
   } catch (e) {
     const msg = e instanceof IpmiError ? e.message : (e as Error).message;
     if (change && requestId) auditPower(change, requestId, { ok: false, message: msg });
-    if (p.options.json) w.out(JSON.stringify({ host, error: { code: e instanceof IpmiError ? e.code : 'error', message: msg } }));
+    if (p.options.json) w.json({ host, error: { code: e instanceof IpmiError ? e.code : 'error', message: msg } });
     else w.err(`pcmk: ${msg}`);
     return 1;
   }
 }
 
-export async function fencingCommand(p: ParsedArgs, w: Io, openSession: () => Session): Promise<number> {
+export async function fencingCommand(p: ParsedArgs, w: Output, openSession: () => Session): Promise<number> {
   const cmd = p.positional[0];
   if (cmd === 'ipmi') return ipmiCommand(p, w);
   const { fenceTestCommand } = await import('./fence-check.js');

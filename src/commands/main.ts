@@ -3,7 +3,8 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { parseArgs, UsageError, type GlobalOptions, type ParsedArgs } from './args.js';
-import { ansi, renderConstraints, renderNodes, renderResources, renderStatus, styleFor, table, type Style } from './render.js';
+import { failcountLines, renderConstraints, renderNodes, renderResources, renderStatus, table } from './render.js';
+import { createOutput, printError, styleFor, terminalText, type Output, type Style } from './output.js';
 import { openTarget, OutcomeUnknownError, Session, SessionError } from './session.js';
 import { actionScope, changesCluster, isDestructive, type Action, type OnOff } from '../model/actions.js';
 import type { ActionResponse } from '../agent/actions/handle.js';
@@ -69,13 +70,6 @@ Exit codes
   65, 80-90, 105-113, 124: refused actions (see README)
 `;
 
-interface Io {
-  out: (s: string) => void;
-  err: (s: string) => void;
-  isTTY: boolean;
-  style: Style;
-}
-
 /** Commands that name an action of the table (src/model/actions.ts); toAction builds the request. */
 export const ACTION_COMMANDS: ReadonlySet<string> = new Set(['move', 'ban', 'clear', 'cleanup', 'refresh', 'failcount', 'standby', 'unstandby', 'maintenance', 'enable', 'disable', 'restart', 'fence']);
 
@@ -96,7 +90,7 @@ async function readView(session: Session): Promise<{ hosts: HostStatus[]; view: 
   return session.collect();
 }
 
-function printView(io: Io, view: ClusterView, multiHost: boolean): void {
+function printView(io: Output, view: ClusterView, multiHost: boolean): void {
   if (multiHost || !view.primary) {
     io.out(io.style.bold('Hosts'));
     for (const h of view.hosts) io.out(hostLine(h, io.style));
@@ -106,11 +100,11 @@ function printView(io: Io, view: ClusterView, multiHost: boolean): void {
   if (view.issues.length) io.out('');
 }
 
-async function confirm(io: Io, question: string): Promise<boolean> {
+async function confirm(question: string): Promise<boolean> {
   if (!process.stdin.isTTY) return false;
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    const a = await rl.question(question);
+    const a = await rl.question(terminalText(question));
     return /^y(es)?$/i.test(a.trim());
   } finally {
     rl.close();
@@ -196,24 +190,20 @@ export function renderActionResult(res: ActionResponse, st: Style): string[] {
   return out;
 }
 
-export async function main(argv: string[], io?: Partial<Io>): Promise<number> {
+export async function main(argv: string[], io?: { out?: (s: string) => void; err?: (s: string) => void; isTTY?: boolean }): Promise<number> {
   const isTTY = io?.isTTY ?? !!process.stdout.isTTY;
   let p: ParsedArgs;
   try {
     p = parseArgs(argv);
   } catch (e) {
-    process.stderr.write(`pcmk: ${(e as Error).message}\n\n${USAGE}`);
+    printError(`pcmk: ${(e as Error).message}\n\n${USAGE}`);
     return EXIT.usage;
   }
   const o: GlobalOptions = p.options;
   const st = o.noColor || o.json ? styleFor({ isTTY: false }) : styleFor({ isTTY });
-  const w: Io = {
-    out: io?.out ?? ((s) => process.stdout.write(`${s}\n`)),
-    err: io?.err ?? ((s) => process.stderr.write(`${s}\n`)),
-    isTTY,
-    style: st === ansi ? ansi : st,
-  };
-  const json = (v: unknown) => w.out(JSON.stringify(v, null, 2));
+  // Every line and every JSON document of every command is written through this (terminal safety).
+  const w = createOutput({ out: io?.out, err: io?.err }, isTTY, st);
+  const json = (v: unknown) => w.json(v);
   const cmd = p.positional[0] ?? 'help';
 
   if (cmd === 'help') {
@@ -288,7 +278,7 @@ export async function main(argv: string[], io?: Partial<Io>): Promise<number> {
         // Show the plan first, then ask (or refuse when nobody can answer).
         const preview = await session.action({ action, dryRun: true, client: 'pcmk' });
         for (const l of renderActionResult(preview, st)) w.err(l);
-        const ok = w.isTTY && (await confirm(w, `${cmd} of ${actionScope(action)} is destructive. Proceed? [y/N] `));
+        const ok = w.isTTY && (await confirm(`${cmd} of ${actionScope(action)} is destructive. Proceed? [y/N] `));
         if (!ok) {
           w.err(`pcmk: ${cmd} not done: add --yes to confirm`);
           return EXIT.needsConfirmation;
@@ -298,7 +288,7 @@ export async function main(argv: string[], io?: Partial<Io>): Promise<number> {
       if (o.json) json(result);
       else if (action.name === 'failcount-show') {
         const rows = result.rows ?? [];
-        w.out(table([['RESOURCE', 'NODE', 'COUNT', 'OPERATIONS'], ...rows.map((r) => [r.resource, r.node, String(r.count), JSON.stringify(r.operations)])]).join('\n'));
+        for (const l of failcountLines(rows)) w.out(l);
       } else for (const l of renderActionResult(result, st)) w.out(l);
       return result.result?.ok === false ? EXIT.failed : EXIT.ok;
     } finally {
@@ -317,7 +307,7 @@ export function auditLine(e: AuditEntry): string {
   return `${e.time}  ${route}  ${e.summary}${e.requestId ? `  [${e.requestId}]` : ''}  ${outcome}`;
 }
 
-export function reportError(e: unknown, w: Pick<Io, 'err' | 'out'>, asJson: boolean): number {
+export function reportError(e: unknown, w: Pick<Output, 'err' | 'json'>, asJson: boolean): number {
   const err = e as { message?: string; exitCode?: number | null; code?: string; agentCode?: string | null };
   if (e instanceof UsageError) {
     w.err(`pcmk: ${e.message}\n\n${USAGE}`);
@@ -329,12 +319,12 @@ export function reportError(e: unknown, w: Pick<Io, 'err' | 'out'>, asJson: bool
   }
   const exit = typeof err?.exitCode === 'number' && err.exitCode > 0 ? err.exitCode : e instanceof SessionError ? e.exitCode : EXIT.failed;
   const unknown = e instanceof OutcomeUnknownError ? { host: e.host, requestId: e.requestId, state: e.state } : {};
-  if (asJson) w.out(JSON.stringify({ error: { code: err?.agentCode ?? err?.code ?? 'error', message: err?.message ?? String(e), exitCode: exit, ...unknown } }, null, 2));
+  if (asJson) w.json({ error: { code: err?.agentCode ?? err?.code ?? 'error', message: err?.message ?? String(e), exitCode: exit, ...unknown } });
   else w.err(`pcmk: ${err?.message ?? String(e)}`);
   return exit;
 }
 
-async function clusterCommand(p: ParsedArgs, w: Io): Promise<number> {
+async function clusterCommand(p: ParsedArgs, w: Output): Promise<number> {
   const { Inventory } = await import('./inventory.js');
   const inv = new Inventory();
   const [, sub, name, ...rest] = p.positional;
@@ -364,7 +354,7 @@ async function clusterCommand(p: ParsedArgs, w: Io): Promise<number> {
     case 'list':
     case undefined: {
       const l = inv.list();
-      if (p.options.json) w.out(JSON.stringify(l, null, 2));
+      if (p.options.json) w.json(l);
       else if (!l.length) w.out(`no clusters yet (pcmk cluster add NAME HOST...); config: ${inv.path}`);
       else for (const line of table(l.map((c) => [c.current ? `* ${c.name}` : `  ${c.name}`, c.hosts.join(','), c.sshConfig ?? '']))) w.out(line);
       return EXIT.ok;

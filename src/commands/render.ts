@@ -1,8 +1,11 @@
 /**
  * Text rendering of snapshots for people (`pcmk status`, `nodes`, `resources`, `constraints`).
- * Pure: snapshot in, lines out. `--json` prints the data instead.
+ * Pure: snapshot in, lines out (print them through src/commands/output.ts, which makes them safe
+ * for a terminal and turns Style into colour). `--json` prints the data instead.
  */
 import type { ClusterSnapshot } from '../model/snapshot.js';
+import type { FailcountRow } from '../agent/actions/plan.js';
+import { displayWidth, plain, type Style } from './output.js';
 import { isFalse, isTrue } from '../model/values.js';
 import {
   flattenResourceTree,
@@ -19,41 +22,11 @@ import {
   type ResourceRow,
 } from '../model/view/index.js';
 
-export interface Style {
-  bold(s: string): string;
-  red(s: string): string;
-  yellow(s: string): string;
-  green(s: string): string;
-  dim(s: string): string;
-}
-
-export const plain: Style = { bold: (s) => s, red: (s) => s, yellow: (s) => s, green: (s) => s, dim: (s) => s };
-const esc = (code: string) => (s: string) => `\u001b[${code}m${s}\u001b[0m`;
-export const ansi: Style = { bold: esc('1'), red: esc('31'), yellow: esc('33'), green: esc('32'), dim: esc('2') };
-
-export function styleFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): Style {
-  return stream.isTTY && !env.NO_COLOR ? ansi : plain;
-}
-
-// Our own colour sequences: the only control characters a rendered line may carry.
-const OWN_SGR = /(\u001b\[(?:0|1|2|31|32|33)m)/;
-
-/**
- * A rendered line made safe for a terminal: our colour sequences stay, every other control
- * character (from cluster data) is shown in caret notation by visible().
- */
-export function terminalSafe(line: string): string {
-  return line
-    .split(OWN_SGR)
-    .map((part, i) => (i % 2 ? part : visible(part)))
-    .join('');
-}
-
-/** Pads columns to their widest cell; the last column is not padded. Cells are made terminal-safe. */
+/** Pads columns to their widest cell; the last column is not padded. Cells are made visible first (their width is what the terminal shows). */
 export function table(rows: string[][], indent = '  '): string[] {
   if (!rows.length) return [];
-  const width = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '').length;
-  const safe = rows.map((r) => r.map(terminalSafe));
+  const width = displayWidth;
+  const safe = rows.map((r) => r.map(visible));
   const widths: number[] = [];
   for (const r of safe) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, width(c))));
   return safe.map((r) => indent + r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i]! - width(c)))).join('  ').trimEnd());
@@ -131,6 +104,11 @@ export function renderConstraints(s: ClusterSnapshot, st: Style = plain, leftove
   return out;
 }
 
+/** `pcmk failcount show`: one line per resource and node. */
+export function failcountLines(rows: readonly FailcountRow[]): string[] {
+  return table([['RESOURCE', 'NODE', 'COUNT', 'OPERATIONS'], ...rows.map((r) => [r.resource, r.node, String(r.count), JSON.stringify(r.operations)])]);
+}
+
 export function renderStatus(s: ClusterSnapshot, st: Style = plain): string[] {
   const c = s.cluster;
   const out: string[] = [];
@@ -168,5 +146,5 @@ export function renderStatus(s: ClusterSnapshot, st: Style = plain): string[] {
   }
   for (const src of s.sources) if (!src.ok && src.error && !src.error.startsWith('not collected')) out.push(st.yellow(`! ${src.tool}: ${visible(src.error)}`));
   for (const w of s.warnings) out.push(st.yellow(`! [${visible(w.section)}] ${visible(w.message)}`));
-  return out.map(terminalSafe);
+  return out.map(visible);
 }

@@ -21,6 +21,7 @@ import { appendAuditLog, auditHost, auditPlan, auditResult, auditUser, type Audi
 import { DEFAULT_WAIT_SECONDS } from '../agent/actions/plan.js';
 import { describeScopeState, OUTCOME_UNKNOWN_EXIT, unknownOutcomeMessage } from './outcome.js';
 import type { GlobalOptions } from './args.js';
+import { printError } from './output.js';
 import type { Inventory } from './inventory.js';
 
 /**
@@ -267,7 +268,7 @@ export class Session {
     try {
       appendAuditLog(entry);
     } catch (e) {
-      process.stderr.write(`pcmk: could not write the local audit log: ${(e as Error).message}\n`);
+      printError(`pcmk: could not write the local audit log: ${(e as Error).message}`);
     }
   };
 

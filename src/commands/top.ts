@@ -7,7 +7,7 @@ process.env.NODE_ENV ??= 'production';
 
 import { parseArgs, UsageError, type GlobalOptions } from './args.js';
 import { renderActionResult } from './main.js';
-import { plain } from './render.js';
+import { plain, printError, printText } from './output.js';
 import { openTarget, OutcomeUnknownError, Session } from './session.js';
 import { actionScope, changesCluster, type Action } from '../model/actions.js';
 import type { FenceCheckTable, PlanText, ResultText, TuiActions } from '../tui/types.js';
@@ -63,17 +63,17 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const p = parseArgs(argv);
     if (p.positional[0] === 'help') {
-      process.stdout.write(`${USAGE}\n`);
+      printText(USAGE);
       return 0;
     }
     if (p.positional.length) throw new UsageError(`unexpected argument ${p.positional[0]}`);
     o = p.options;
   } catch (e) {
-    process.stderr.write(`pcmk-top: ${(e as Error).message}\n${USAGE}\n`);
+    printError(`pcmk-top: ${(e as Error).message}\n${USAGE}`);
     return 64;
   }
   if (!process.stdout.isTTY) {
-    process.stderr.write('pcmk-top: needs a terminal; for scripts use `pcmk status --json`\n');
+    printError('pcmk-top: needs a terminal; for scripts use `pcmk status --json`');
     return 64;
   }
   const { runTui } = await import('../tui/app.js');

@@ -13,7 +13,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/commands/args.js';
 import { fenceTestCommand } from '../../src/commands/fence-check.js';
 import { main } from '../../src/commands/main.js';
-import { plain } from '../../src/commands/render.js';
+import { plain } from '../../src/commands/output.js';
 import { resolveTarget, Session } from '../../src/commands/session.js';
 import { runFenceCheck, type FenceReport } from '../../src/fencing/readiness/index.js';
 import { knownHosts, locate, nodeRunner, onNode, pending, root, sandboxScript, sshConfig, state, waitFor } from './sandbox-env.js';

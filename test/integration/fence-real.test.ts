@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { main } from '../../src/commands/main.js';
-import { plain } from '../../src/commands/render.js';
+import { plain } from '../../src/commands/output.js';
 import { onNode, pending, sandboxScript, state, waitFor, type Pending } from './sandbox-env.js';
 
 /** True when `sandbox.sh status` says every node, daemon and BMC is up, else what it printed. */

@@ -53,4 +53,20 @@ describe('architecture', () => {
     const heavy = agentFiles.filter((f) => /from '(ink|react|ssh2|conf)'/.test(readFileSync(f, 'utf8')));
     expect(heavy).toEqual([]);
   });
+
+  it("draws pcmk-top's text only through its safe Text component", () => {
+    // src/tui/components/Text.tsx makes every string visible (terminal safety); Ink's own text
+    // components would print a control character from the cluster as is.
+    const safeText = path.join(src, 'tui/components/Text.tsx');
+    const bypass = all.filter((f) => f !== safeText && /import\s*\{[^}]*\b(Text|Transform|Static)\b[^}]*\}\s*from\s*'ink'/.test(readFileSync(f, 'utf8')));
+    expect(bypass.map((f) => path.relative(src, f))).toEqual([]);
+  });
+
+  it("writes the console's text only through src/commands/output.ts", () => {
+    // output.ts makes every line safe for a terminal and every JSON document free of raw controls.
+    const writer = path.join(src, 'commands/output.ts');
+    const console = all.filter((f) => /^(commands|tui|bin)\//.test(path.relative(src, f)) && !/^bin\/pcmk-agent/.test(path.relative(src, f)));
+    const bypass = console.filter((f) => f !== writer && /process\.(stdout|stderr)\.write\(|console\.(log|error|warn|info)\(/.test(readFileSync(f, 'utf8')));
+    expect(bypass.map((f) => path.relative(src, f))).toEqual([]);
+  });
 });

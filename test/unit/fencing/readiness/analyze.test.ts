@@ -24,7 +24,7 @@ import {
 } from '../../../../src/fencing/readiness/index.js';
 import type { ClusterSnapshot } from '../../../../src/model/snapshot.js';
 import { renderFenceReport } from '../../../../src/commands/fence-check.js';
-import { plain } from '../../../../src/commands/render.js';
+import { plain } from '../../../../src/commands/output.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.resolve(here, '../../../fixtures');
