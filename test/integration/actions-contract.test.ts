@@ -14,7 +14,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { knownHosts, onNode, onNodeAsync, root, sshConfig, state, waitFor } from './sandbox-env.js';
+import { changedEntries, configEntries, dropEmptySet, expectOnly, hasElement, nodeId } from './cib-diff.js';
+import { countInPacemakerLogs, knownHosts, onNode, onNodeAsync, root, sshConfig, state, waitFor } from './sandbox-env.js';
 
 const members = ['cluster-1', 'cluster-2', 'cluster-3'];
 const bin = path.join(root, 'bin/pcmk.js');
@@ -50,47 +51,10 @@ function pcmk(args: string[], timeoutMs = 180_000): Promise<Run> {
   });
 }
 
-/** The configuration section, one element per line as cibadmin prints it. */
-function configLines(): string[] {
-  return onNode('cluster-1', ['cibadmin', '--query', '--scope', 'configuration'])
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
-}
-
-/** Lines added and removed between two configurations (as multisets). */
-function changedLines(before: string[], after: string[]): string[] {
-  const count = new Map<string, number>();
-  for (const l of before) count.set(l, (count.get(l) ?? 0) + 1);
-  for (const l of after) count.set(l, (count.get(l) ?? 0) - 1);
-  return [...count].filter(([, n]) => n !== 0).map(([l, n]) => `${n > 0 ? '-' : '+'} ${l}`);
-}
-
-/** Every changed element line names `marker` (closing tags only next to an opening one that does). */
-function expectOnly(changed: string[], marker: string, what: string): void {
-  expect(changed.length, `${what}: nothing changed`).toBeGreaterThan(0);
-  const named = changed.filter((l) => l.includes(marker));
-  const others = changed.filter((l) => !l.includes(marker) && !(/^[-+] <\/\w+>$/.test(l) && named.length));
-  expect(others, `${what}: changed beyond ${marker}`).toEqual([]);
-}
-
 async function change(args: string[]): Promise<Run> {
   const r = await pcmk([...ssh, ...args, '--yes']);
   expect(r.code, `pcmk ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
   return r;
-}
-
-/** Deletes the resource's meta_attributes set if it is empty (one `<meta_attributes id=.../>` line). */
-function dropEmptyMetaSet(resource: string): void {
-  const id = `${resource}-meta_attributes`;
-  if (configLines().includes(`<meta_attributes id="${id}"/>`)) onNode('cluster-1', ['cibadmin', '--delete', '--xml-text', `<meta_attributes id="${id}"/>`]);
-}
-
-function nodeId(name: string): string {
-  const xml = onNode('cluster-1', ['cibadmin', '--query', '--scope', 'nodes']);
-  const m = new RegExp(`<node\\b[^>]*\\bid="([^"]+)"[^>]*\\buname="${name}"`).exec(xml) ?? new RegExp(`<node\\b[^>]*\\buname="${name}"[^>]*\\bid="([^"]+)"`).exec(xml);
-  if (!m) throw new Error(`no node ${name} in the CIB nodes section`);
-  return m[1]!;
 }
 
 interface LogEntry {
@@ -115,97 +79,97 @@ describe('only what the preview names changes (cibadmin --query before and after
     expect(preview.stdout).toContain('crm_resource --resource dregistry --meta --set-parameter maintenance --parameter-value true --force');
     expect(preview.stdout).not.toContain('maintenance-mode');
 
-    const before = configLines();
+    const before = configEntries();
     restores.push(() => {
       onNode('cluster-1', ['crm_resource', '--resource', 'dregistry', '--meta', '--delete-parameter', 'maintenance', '--force']);
-      if (!before.some((l) => l.includes('id="dregistry-meta_attributes"'))) dropEmptyMetaSet('dregistry');
+      if (!hasElement(before, 'dregistry-meta_attributes')) dropEmptySet('dregistry-meta_attributes');
     });
     await change(['maintenance', 'on', '--resource', 'dregistry']);
-    const on = configLines();
-    expectOnly(changedLines(before, on), 'dregistry-meta_attributes', 'maintenance on --resource dregistry');
+    const on = configEntries();
+    expectOnly(changedEntries(before, on), 'dregistry-meta_attributes', 'maintenance on --resource dregistry');
     expect(on.filter((l) => l.includes('maintenance-mode'))).toEqual(before.filter((l) => l.includes('maintenance-mode')));
     expect(onNode('cluster-1', ['crm_mon', '-1'])).toMatch(/dregistry\s.*unmanaged/);
 
     await change(['maintenance', 'off', '--resource', 'dregistry']);
     restores.pop();
-    expectOnly(changedLines(on, configLines()), 'dregistry-meta_attributes', 'maintenance off --resource dregistry');
+    expectOnly(changedEntries(on, configEntries()), 'dregistry-meta_attributes', 'maintenance off --resource dregistry');
     // crm_resource leaves an empty meta_attributes set behind: remove it when the test made it.
-    if (!before.some((l) => l.includes('id="dregistry-meta_attributes"'))) dropEmptyMetaSet('dregistry');
-    expect(changedLines(before, configLines())).toEqual([]);
+    if (!hasElement(before, 'dregistry-meta_attributes')) dropEmptySet('dregistry-meta_attributes');
+    expect(changedEntries(before, configEntries())).toEqual([]);
   });
 
   it('node maintenance: only that node\'s attribute', async () => {
     const id = nodeId('cluster-2');
-    const before = configLines();
+    const before = configEntries();
     restores.push(() => {
       onNode('cluster-1', ['crm_attribute', '--node', 'cluster-2', '--name', 'maintenance', '--delete', '--lifetime', 'forever']);
     });
     await change(['maintenance', 'on', 'cluster-2']);
-    const on = configLines();
-    expectOnly(changedLines(before, on), `nodes-${id}`, 'maintenance on cluster-2');
+    const on = configEntries();
+    expectOnly(changedEntries(before, on), `nodes-${id}`, 'maintenance on cluster-2');
     await change(['maintenance', 'off', 'cluster-2']);
-    expectOnly(changedLines(on, configLines()), `nodes-${id}`, 'maintenance off cluster-2');
+    expectOnly(changedEntries(on, configEntries()), `nodes-${id}`, 'maintenance off cluster-2');
     restores.pop()!();
   });
 
   it('cluster maintenance: only maintenance-mode', async () => {
-    const before = configLines();
+    const before = configEntries();
     restores.push(() => {
       onNode('cluster-1', ['crm_attribute', '--type', 'crm_config', '--name', 'maintenance-mode', '--delete']);
     });
     await change(['maintenance', 'on', '--cluster']);
-    const on = configLines();
-    expectOnly(changedLines(before, on), 'maintenance-mode', 'maintenance on --cluster');
+    const on = configEntries();
+    expectOnly(changedEntries(before, on), 'maintenance-mode', 'maintenance on --cluster');
     await change(['maintenance', 'off', '--cluster']);
-    expectOnly(changedLines(on, configLines()), 'maintenance-mode', 'maintenance off --cluster');
+    expectOnly(changedEntries(on, configEntries()), 'maintenance-mode', 'maintenance off --cluster');
     restores.pop()!();
   });
 
   it('ban and clear: only the cli-ban constraint', async () => {
-    const before = configLines();
+    const before = configEntries();
     restores.push(() => {
       onNode('cluster-1', ['crm_resource', '--clear', '--resource', 'dregistry']);
     });
     await change(['ban', 'dregistry', 'cluster-2']);
-    const banned = configLines();
-    expectOnly(changedLines(before, banned), 'cli-ban-dregistry-on-cluster-2', 'ban dregistry cluster-2');
+    const banned = configEntries();
+    expectOnly(changedEntries(before, banned), 'cli-ban-dregistry-on-cluster-2', 'ban dregistry cluster-2');
     await change(['clear', 'dregistry', 'cluster-2']);
-    expect(changedLines(before, configLines())).toEqual([]);
+    expect(changedEntries(before, configEntries())).toEqual([]);
     restores.pop();
   });
 
   it('standby and unstandby: only that node\'s standby attribute', async () => {
     const id = nodeId('cluster-2');
-    const before = configLines();
+    const before = configEntries();
     const hadStandby = before.some((l) => l.includes(`id="nodes-${id}-standby"`));
     const restore = () => {
       onNode('cluster-1', ['crm_attribute', '--node', 'cluster-2', '--name', 'standby', ...(hadStandby ? ['--update', 'off'] : ['--delete']), '--lifetime', 'forever']);
     };
     restores.push(restore);
     await change(['standby', 'cluster-2']);
-    const on = configLines();
-    expectOnly(changedLines(before, on), `nodes-${id}-standby`, 'standby cluster-2');
+    const on = configEntries();
+    expectOnly(changedEntries(before, on), `nodes-${id}-standby`, 'standby cluster-2', [`nodes-${id}`]);
     await change(['unstandby', 'cluster-2']);
-    expectOnly(changedLines(on, configLines()), `nodes-${id}-standby`, 'unstandby cluster-2');
+    expectOnly(changedEntries(on, configEntries()), `nodes-${id}-standby`, 'unstandby cluster-2');
     restores.pop()!();
-    expect(changedLines(before, configLines())).toEqual([]);
+    expect(changedEntries(before, configEntries())).toEqual([]);
   });
 
   it('disable and enable: only the resource\'s target-role', async () => {
-    const before = configLines();
+    const before = configEntries();
     const restore = () => {
       onNode('cluster-1', ['crm_resource', '--resource', 'dregistry', '--meta', '--delete-parameter', 'target-role', '--force']);
-      if (!before.some((l) => l.includes('id="dregistry-meta_attributes"'))) dropEmptyMetaSet('dregistry');
+      if (!hasElement(before, 'dregistry-meta_attributes')) dropEmptySet('dregistry-meta_attributes');
     };
     restores.push(restore);
     await change(['disable', 'dregistry']);
-    const off = configLines();
-    expectOnly(changedLines(before, off), 'dregistry-meta_attributes', 'disable dregistry');
-    expect(changedLines(before, off).every((l) => !l.includes('nvpair') || l.includes('target-role'))).toBe(true);
+    const off = configEntries();
+    expectOnly(changedEntries(before, off), 'dregistry-meta_attributes', 'disable dregistry');
+    expect(changedEntries(before, off).every((l) => !l.includes('nvpair') || l.includes('target-role'))).toBe(true);
     await change(['enable', 'dregistry']);
-    expectOnly(changedLines(off, configLines()), 'dregistry-meta_attributes-target-role', 'enable dregistry');
+    expectOnly(changedEntries(off, configEntries()), 'dregistry-meta_attributes-target-role', 'enable dregistry');
     restores.pop()!();
-    expect(changedLines(before, configLines())).toEqual([]);
+    expect(changedEntries(before, configEntries())).toEqual([]);
     await waitFor('dregistry started again', () => /dregistry\s.*Started/.test(onNode('cluster-2', ['crm_mon', '-1'])), 120_000, 1000);
   });
 
@@ -232,20 +196,14 @@ function processes(node: string): Array<{ pid: number; ppid: number; args: strin
     .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! }));
 }
 
-function countInLogs(text: string): number {
-  let n = 0;
-  for (const m of members) n += Number(onNode(m, ['sh', '-c', 'grep -c -- "$1" /var/log/pacemaker/pacemaker.log || true', 'sh', text]).trim() || '0');
-  return n;
-}
-
 describe('at most once', () => {
   it('a restart whose host drops mid-way runs once; pcmk says the outcome is unknown (103) and shows the state read back', async () => {
-    const starts = countInLogs('Result of start operation for dregistry on');
-    const stops = countInLogs('Result of stop operation for dregistry on');
-    const hadMetaSet = configLines().some((l) => l.includes('id="dregistry-meta_attributes"'));
+    const starts = countInPacemakerLogs('Result of start operation for dregistry on');
+    const stops = countInPacemakerLogs('Result of stop operation for dregistry on');
+    const hadMetaSet = hasElement(configEntries(), 'dregistry-meta_attributes');
     // crm_resource --restart sets target-role and removes it again, leaving an empty meta_attributes set.
     restores.push(() => {
-      if (!hadMetaSet) dropEmptyMetaSet('dregistry');
+      if (!hadMetaSet) dropEmptySet('dregistry-meta_attributes');
     });
     restores.push(() => {
       onNode('cluster-1', ['systemctl', 'start', 'ssh']);
@@ -276,8 +234,8 @@ describe('at most once', () => {
     restores.pop();
     // The host finished the restart it had: one stop and one start, never a second restart.
     await waitFor('dregistry started again', () => /dregistry\s.*Started/.test(onNode('cluster-2', ['crm_mon', '-1'])), 120_000, 1000);
-    expect(countInLogs('Result of stop operation for dregistry on') - stops).toBe(1);
-    expect(countInLogs('Result of start operation for dregistry on') - starts).toBe(1);
+    expect(countInPacemakerLogs('Result of stop operation for dregistry on') - stops).toBe(1);
+    expect(countInPacemakerLogs('Result of start operation for dregistry on') - starts).toBe(1);
 
     // The local log has the unknown outcome under the request id; cluster-1's log has that id with its result.
     const unknown = (await log()).filter((e) => e.action.name === 'restart' && e.result.outcome === 'unknown');

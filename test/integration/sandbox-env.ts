@@ -74,6 +74,26 @@ export const members = ['cluster-1', 'cluster-2', 'cluster-3'];
 /** The sandbox's own nodes (a podman bundle adds guest nodes dummy-bundle-N when it runs). */
 export const sandboxNodes = [...members, 'remote-1', 'guest-1'];
 
+/** Lines containing `text` in the pacemaker logs of every member, e.g. "Result of start operation for db on". */
+export function countInPacemakerLogs(text: string): number {
+  let n = 0;
+  for (const m of members) n += Number(onNode(m, ['sh', '-c', 'grep -c -- "$1" /var/log/pacemaker/pacemaker.log || true', 'sh', text]).trim() || '0');
+  return n;
+}
+
+/** A command on the first member that answers (a member may be rebooting after a fence). */
+export function onMember(argv: string[], timeout = 60_000): string {
+  const errors: string[] = [];
+  for (const m of members) {
+    try {
+      return onNode(m, argv, timeout);
+    } catch (e) {
+      errors.push(`${m}: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  throw new Error(`no member ran ${argv.join(' ')}: ${errors.join('; ')}`);
+}
+
 /** A command on the first member that answers (a member may be rebooting after a fence). */
 export async function onMemberAsync(argv: string[], timeout = 60_000): Promise<string> {
   const errors: string[] = [];

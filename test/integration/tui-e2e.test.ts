@@ -12,149 +12,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { knownHosts, locate, members, onNode, pending, root, sandboxScript, settled, sshConfig, waitFor } from './sandbox-env.js';
+import { changedEntries, configEntries, dropEmptySet, expectOnly, hasElement } from './cib-diff.js';
+import { locate, members, onMember, pending, sandboxScript, settled, waitFor } from './sandbox-env.js';
+import { hasFilter, hostBadge, requireBuilt, resourceRow, topConsole, VIEW_HEADERS, type Frame } from './tmux.js';
 
-const SOCKET = `pcmk-tui-e2e-${process.pid}`;
 const MAIN = 'main';
 const NOSSH = 'nossh';
-const COLS = 120;
-const ROWS = 40;
-const topBin = path.join(root, 'bin/pcmk-top.js');
-/** pcmk-top's own state directory: its local audit log, away from the operator's. */
-const stateHome = mkdtempSync(path.join(tmpdir(), 'pcmk-tui-e2e-state-'));
-const auditLog = path.join(stateHome, 'pcmk-console/audit.log');
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function tmux(args: string[], timeout = 10_000): string {
-  return execFileSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8', timeout });
-}
-
-/** Exact target of a session's (only) pane: tmux would otherwise match names by prefix. */
-const at = (session: string) => `=${session}:`;
-
-/**
- * Starts pcmk-top in a new detached tmux session (CI unset: Ink prints nothing when CI is set).
- * A shell around it prints its exit status and keeps the pane open, so a crash stays readable.
- */
-function startTop(session: string, cols = COLS, rows = ROWS): void {
-  tmux([
-    'new-session', '-d', '-s', session, '-x', String(cols), '-y', String(rows),
-    'sh', '-c', '"$@"; echo "[pcmk-top exited with status $?]"; exec sleep 3600', 'sh',
-    'env', '-u', 'CI', 'TZ=UTC', `XDG_STATE_HOME=${stateHome}`, process.execPath, topBin,
-    '--host', members.join(','), '-F', sshConfig, '--known-hosts', knownHosts,
-  ]);
-}
-
-/** Pid of the pcmk-top process of a session (the child of the pane's shell). */
-function topPid(session: string): string {
-  const shell = tmux(['display-message', '-p', '-t', at(session), '#{pane_pid}']).trim();
-  const children = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', shell], { encoding: 'utf8', timeout: 10_000 });
-  const line = children.split('\n').find((l) => l.includes(topBin));
-  if (!line) throw new Error(`no pcmk-top process under pane ${shell}:\n${children}`);
-  return line.trim().split(/\s+/)[0]!;
-}
-
-interface Frame {
-  lines: string[];
-  text: string;
-  rows: number;
-  /** Lines scrolled off the top into tmux's history. */
-  history: number;
-}
-
-/** Frames that broke the layout invariants, reported by the test that captured them. */
-const violations: string[] = [];
-
-/** Sessions whose console has drawn (its header or footer showed once): from then on every frame is checked. */
-const drawn = new Set<string>();
-/** Sessions whose console was told to quit (its frames are no longer checked). */
-const quitting = new Set<string>();
-
-function grab(session: string): Frame {
-  const [rows, history] = tmux(['display-message', '-p', '-t', at(session), '#{pane_height} #{history_size}']).trim().split(' ').map(Number);
-  const raw = tmux(['capture-pane', '-p', '-t', at(session)]);
-  const lines = raw.replace(/\n$/, '').split('\n');
-  return { lines, text: lines.join('\n'), rows: rows!, history: history! };
-}
-
-function capture(session: string): Frame {
-  const frame = grab(session);
-  if (!drawn.has(session) && frame.lines.some((l) => HOSTS.test(l) || l.startsWith('? help'))) drawn.add(session);
-  if (!drawn.has(session) || quitting.has(session)) return frame;
-  const found: string[] = [];
-  checkFrame(frame, found);
-  if (found.length) {
-    // A capture can land in the middle of a redraw; a layout fault must still be there a moment later.
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 150);
-    const again: string[] = [];
-    checkFrame(grab(session), again);
-    violations.push(...again.map((v) => `${session}: ${v}`));
-  }
-  return frame;
-}
-
-/** The header's first line: the context, or the cluster's facts before a context is known. */
-const HEADER = /^(ctx|cluster) \S/;
-/** Its second line: one badge per host. */
-const HOSTS = /^hosts: /;
-
-/**
- * Layout invariants of every frame of a console that has drawn: the header on the first line
- * (nothing scrolled it away), the footer on the second to last line, the last row left free, and
- * nothing ever scrolled into the pane's history.
- */
-function checkFrame(f: Frame, violations: string[]): void {
-  if (f.history > 0) violations.push(`${f.history} line(s) scrolled off the top of ${f.rows} rows:\n${f.text}`);
-  const header = f.lines.findIndex((l) => HOSTS.test(l)) - 1;
-  if (header !== 0 || !HEADER.test(f.lines[0] ?? '')) violations.push(`header ${header < 0 ? 'not on screen' : `on line ${header + 1}`}:\n${f.text}`);
-  const footer = f.lines[f.rows - 2] ?? '';
-  if (!footer.startsWith('? help')) violations.push(`footer not on row ${f.rows - 1}:\n${f.text}`);
-  if ((f.lines[f.rows - 1] ?? '').trim() !== '') violations.push(`last row not free:\n${f.text}`);
-}
-
-/** Polls the screen until pred holds; on timeout the error carries the last screen. */
-async function waitScreen(session: string, what: string, pred: (f: Frame) => boolean, timeoutMs = 30_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  let last: Frame | null = null;
-  while (Date.now() < deadline) {
-    last = capture(session);
-    if (pred(last)) return last;
-    await sleep(200);
-  }
-  const faults = violations.length ? `\nlayout faults so far (${violations.length}), the first: ${violations[0]}` : '';
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; screen:\n${last?.text ?? '(none)'}${faults}`);
-}
-
-/** One key per send-keys call, with a pause between keys (Escape must never precede a key). */
-async function keys(session: string, ...names: string[]): Promise<void> {
-  for (const k of names) {
-    tmux(['send-keys', '-t', at(session), k]);
-    await sleep(250);
-  }
-}
-
-/** Literal text, e.g. a filter. */
-async function type(session: string, text: string): Promise<void> {
-  tmux(['send-keys', '-t', at(session), '-l', text]);
-  await sleep(300);
-}
-
-/** A command on the first member that answers (the power-off test fences one). */
-function onMember(argv: string[], timeout = 60_000): string {
-  let last: unknown = null;
-  for (const m of members) {
-    try {
-      return onNode(m, argv, timeout);
-    } catch (e) {
-      last = e;
-    }
-  }
-  throw last;
-}
+const { tmux, at, startTop, topPid, waitScreen, keys, type, reset, filterTo, auditEntries, close, violations, quitting } = topConsole('pcmk-tui-e2e');
 
 function cliConstraints(resource: string): string[] {
   const xml = onMember(['cibadmin', '--query', '--scope', 'constraints']);
@@ -170,89 +34,18 @@ function sandbox(...args: string[]): string {
   return execFileSync('bash', [sandboxScript, ...args], { encoding: 'utf8', timeout: 60_000 });
 }
 
-/** Host badge of one host in the header's hosts line, e.g. "cluster-3 DOWN 4s (ssh ...". */
-function hostBadge(f: Frame, host: string): string {
-  const line = f.lines[1] ?? '';
-  const at = line.indexOf(`${host} `);
-  if (at < 0) return '';
-  const rest = line.slice(at);
-  const next = rest.slice(host.length).search(/ {2}cluster-\d /);
-  return next < 0 ? rest : rest.slice(0, host.length + next);
-}
-
-/** Row of the resources view for an id: its role and node(s). */
-function resourceRow(f: Frame, id: string): { role: string; nodes: string } | null {
-  const re = new RegExp(`^[ *]?\\s*${id}\\s+\\S+\\s+(\\S+)(?:\\s+(\\S.*?))?\\s*$`);
-  for (const l of f.lines) {
-    const m = re.exec(l);
-    if (m) return { role: m[1]!, nodes: m[2] ?? '' };
-  }
-  return null;
-}
-
-const LIST_HEADER = /^\s*(RESOURCE|NODE|TARGET|TYPE)\s{2,}/;
-const hasFilter = (f: Frame) => / \/.+\/$/.test((f.lines[2] ?? '').trimEnd());
-
-/**
- * Back to a plain list view (no overlay, detail or filter), whatever an earlier step left open:
- * Escape, one per send-keys call, until the table header shows and no filter is set.
- */
-async function reset(session: string): Promise<void> {
-  for (let i = 0; i < 4; i++) {
-    const f = capture(session);
-    if (LIST_HEADER.test(f.lines[3] ?? '') && !hasFilter(f)) return;
-    await keys(session, 'Escape');
-    await sleep(300);
-  }
-  await waitScreen(session, 'a plain list view', (f) => LIST_HEADER.test(f.lines[3] ?? '') && !hasFilter(f), 5_000);
-}
-
-/** Switches to a view (number key) and filters it; resolves once the filter shows n matches. */
-async function filterTo(session: string, viewKey: string, header: RegExp, text: string): Promise<Frame> {
-  await reset(session);
-  await keys(session, viewKey);
-  await waitScreen(session, `view ${viewKey}`, (f) => header.test(f.lines[3] ?? ''), 10_000);
-  await keys(session, '/');
-  await type(session, text);
-  await keys(session, 'Enter');
-  return waitScreen(session, `the filter /${text}/`, (f) => (f.lines[2] ?? '').includes(`/${text}/`) && !/Enter keep\s+Esc clear/.test(f.text), 10_000);
-}
-
-const VIEW_HEADERS = {
-  nodes: /^\s*NODE\s+TYPE\s+STATE/,
-  resources: /^\s*RESOURCE\s+KIND\s+ROLE\s+NODES/,
-  failures: /^\s*RESOURCE\s+NODE\s+OPERATION\s+STATUS/,
-  fencing: /^\s*TARGET\s+ACTION\s+STATUS/,
-  constraints: /^\s*TYPE\s+ID\s+RESOURCE\s+NODE\/WITH/,
-};
-
 let failureInjected = false;
 let sshdStopped = false;
 let poweredOff: string | null = null;
 
 beforeAll(async () => {
-  let usage = '';
-  try {
-    usage = execFileSync(process.execPath, [topBin, 'help'], { encoding: 'utf8', timeout: 30_000 });
-  } catch (e) {
-    throw new Error(`pcmk-top does not run (build first: npx tsc -p . && node scripts/bundle-agent.mjs): ${(e as Error).message}`);
-  }
-  if (!/usage: pcmk-top/.test(usage) || !existsSync(path.join(root, 'dist/pcmk-agent.cjs'))) {
-    throw new Error('build first: npx tsc -p . && node scripts/bundle-agent.mjs');
-  }
+  requireBuilt();
   await settled();
   startTop(MAIN);
 }, 240_000);
 
 afterAll(() => {
-  rmSync(stateHome, { recursive: true, force: true });
-  try {
-    const socket = tmux(['display-message', '-p', '#{socket_path}']).trim();
-    tmux(['kill-server']);
-    if (socket) rmSync(socket, { force: true });
-  } catch {
-    // no server left
-  }
+  close();
   if (sshdStopped) sandbox('sshd', 'cluster-3', 'start');
   if (poweredOff) {
     try {
@@ -400,9 +193,7 @@ describe('pcmk-top in tmux on the sandbox cluster', () => {
 
   it('M on dregistry puts that resource alone in maintenance and back: the CIB changes only its meta attribute', async () => {
     await settled();
-    const config = () => onMember(['cibadmin', '--query', '--scope', 'configuration']).split('\n').map((l) => l.trim()).filter(Boolean);
-    const changed = (a: string[], b: string[]) => [...a.filter((l) => !b.includes(l)), ...b.filter((l) => !a.includes(l))];
-    const before = config();
+    const before = configEntries();
     const restore = () => {
       try {
         onMember(['crm_resource', '--resource', 'dregistry', '--meta', '--delete-parameter', 'maintenance', '--force']);
@@ -410,9 +201,7 @@ describe('pcmk-top in tmux on the sandbox cluster', () => {
         // not set: nothing to undo
       }
       // crm_resource leaves an empty meta_attributes set behind: remove it when this test made it.
-      if (!before.some((l) => l.includes('id="dregistry-meta_attributes"')) && config().includes('<meta_attributes id="dregistry-meta_attributes"/>')) {
-        onMember(['cibadmin', '--delete', '--xml-text', '<meta_attributes id="dregistry-meta_attributes"/>']);
-      }
+      if (!hasElement(before, 'dregistry-meta_attributes')) dropEmptySet('dregistry-meta_attributes');
     };
     try {
       await filterTo(MAIN, '2', VIEW_HEADERS.resources, 'dregistry');
@@ -424,10 +213,8 @@ describe('pcmk-top in tmux on the sandbox cluster', () => {
       await type(MAIN, 'dregistry');
       await keys(MAIN, 'Enter');
       await waitScreen(MAIN, 'resource maintenance reported done', (s) => /done: enter maintenance for resource dregistry/.test(s.text), 90_000);
-      const on = config();
-      const diff = changed(before, on);
-      expect(diff.length).toBeGreaterThan(0);
-      expect(diff.filter((l) => !l.includes('dregistry-meta_attributes') && !/^<\/\w+>$/.test(l))).toEqual([]);
+      const on = configEntries();
+      expectOnly(changedEntries(before, on), 'dregistry-meta_attributes', 'M on dregistry');
       expect(on.filter((l) => l.includes('maintenance-mode'))).toEqual(before.filter((l) => l.includes('maintenance-mode')));
 
       // The console sees it unmanaged, and M now takes it out of maintenance.
@@ -437,15 +224,11 @@ describe('pcmk-top in tmux on the sandbox cluster', () => {
       await type(MAIN, 'dregistry');
       await keys(MAIN, 'Enter');
       await waitScreen(MAIN, 'leaving maintenance reported done', (s) => /done: leave maintenance for resource dregistry/.test(s.text), 90_000);
-      expect(changed(on, config()).filter((l) => !l.includes('dregistry-meta_attributes') && !/^<\/\w+>$/.test(l))).toEqual([]);
-      expect(config().some((l) => l.includes('dregistry-meta_attributes-maintenance'))).toBe(false);
+      expectOnly(changedEntries(on, configEntries()), 'dregistry-meta_attributes', 'M again on dregistry');
+      expect(configEntries().some((l) => l.includes('dregistry-meta_attributes-maintenance'))).toBe(false);
 
       // Both changes are in the local audit log, as made from pcmk-top, with their request ids.
-      const entries = readFileSync(auditLog, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as { client?: string; requestId?: string; action: { name: string; resource?: string; state?: string }; result: { outcome: string } });
-      const ours = entries.filter((e) => e.action.name === 'resource-maintenance');
+      const ours = auditEntries().filter((e) => e.action.name === 'resource-maintenance');
       expect(ours.map((e) => [e.client, e.action.resource, e.action.state, e.result.outcome])).toEqual([
         ['pcmk-top', 'dregistry', 'on', 'done'],
         ['pcmk-top', 'dregistry', 'off', 'done'],
