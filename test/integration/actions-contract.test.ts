@@ -141,7 +141,7 @@ describe('only what the preview names changes (cibadmin --query before and after
   it('standby and unstandby: only that node\'s standby attribute', async () => {
     const id = nodeId('cluster-2');
     const before = configEntries();
-    const hadStandby = before.some((l) => l.includes(`id="nodes-${id}-standby"`));
+    const hadStandby = hasElement(before, `nodes-${id}-standby`);
     const restore = () => {
       onNode('cluster-1', ['crm_attribute', '--node', 'cluster-2', '--name', 'standby', ...(hadStandby ? ['--update', 'off'] : ['--delete']), '--lifetime', 'forever']);
     };
