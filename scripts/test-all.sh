@@ -13,6 +13,9 @@ unshare --net true 2>/dev/null || fail "cannot create network namespaces here (u
 bash scripts/install-deps.sh || fail "could not install the Debian packages"
 [ -d node_modules ] || npm ci || fail "npm ci failed"
 npm run --silent build || fail "build failed"
+# The tests are type-checked with the sources (tsconfig.test.json): a test that calls the product
+# with a shape it no longer has fails here, not as a puzzling error in the middle of a run.
+npm run --silent typecheck || fail "type check failed (npm run typecheck)"
 
 out=$(mktemp -d)
 status=0

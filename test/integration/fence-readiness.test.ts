@@ -13,10 +13,10 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/commands/args.js';
 import { fenceTestCommand } from '../../src/commands/fence-check.js';
 import { main } from '../../src/commands/main.js';
-import { plain } from '../../src/commands/output.js';
+import { createOutput, plain } from '../../src/commands/output.js';
 import { resolveTarget, Session } from '../../src/commands/session.js';
 import { runFenceCheck, type FenceReport } from '../../src/fencing/readiness/index.js';
-import { knownHosts, locate, nodeRunner, onNode, pending, root, sandboxScript, sshConfig, state, waitFor } from './sandbox-env.js';
+import { knownHosts, locate, nodeRunner, onNode, pending, root, sandboxScript, settled, sshConfig, state, waitFor } from './sandbox-env.js';
 
 const runner = nodeRunner('cluster-1');
 const PASSWORD = readFileSync(path.join(state, 'ipmi_password'), 'utf8').trim();
@@ -38,8 +38,14 @@ function getParam(dev: string, name: string): string {
   return onNode('cluster-1', ['crm_resource', '--resource', dev, '--get-parameter', name]).trim();
 }
 
-/** Clears the device's failures and waits until it runs again with none recorded. */
+/**
+ * Clears the device's failures and waits until it runs again with none recorded. The cleanup
+ * waits for the cluster to settle first: a cleanup that races the device's start still in flight
+ * leaves a fail count in pacemaker-attrd that the CIB does not show, and attrd writes it back
+ * later (a node rejoining), keeping the device off that node.
+ */
 async function deviceHealthy(dev: string): Promise<void> {
+  await settled();
   onNode('cluster-1', ['crm_resource', '--cleanup', '--resource', dev], 60_000);
   await waitFor(
     `${dev} started without failures`,
@@ -47,7 +53,10 @@ async function deviceHealthy(dev: string): Promise<void> {
       const xml = onNode('cluster-1', ['crm_mon', '-1', '--output-as=xml']);
       const on = locate(dev);
       const failed = [...xml.matchAll(new RegExp(`<failure\\b[^>]*op_key="${dev}_[^>]*>`, 'g'))].map((m) => m[0]);
-      return (on.length > 0 && !failed.length) || pending(`${dev} on [${on.join(', ')}], failures ${failed.join(' ') || 'none'}`);
+      const held = ['start_0', 'monitor_60000']
+        .map((op) => onNode('cluster-1', ['sh', '-c', 'attrd_updater --query --all --name "$1" 2>/dev/null; exit 0', 'sh', `fail-count-${dev}#${op}`]).split('\n').filter((l) => /value="[^"]/.test(l)))
+        .flat();
+      return (on.length > 0 && !failed.length && !held.length) || pending(`${dev} on [${on.join(', ')}], failures ${failed.join(' ') || 'none'}, fail counts in pacemaker-attrd ${held.join(' ') || 'none'}`);
     },
     90_000,
     1000,
@@ -57,7 +66,7 @@ async function deviceHealthy(dev: string): Promise<void> {
 function io() {
   const out: string[] = [];
   const err: string[] = [];
-  return { w: { out: (s: string) => out.push(s), err: (s: string) => err.push(s), isTTY: false, style: plain }, out, err };
+  return { w: createOutput({ out: (s: string) => out.push(s), err: (s: string) => err.push(s) }, false, plain), out, err };
 }
 
 /** `pcmk <argv>` in this process, in local mode with every tool run inside cluster-1. */

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { main } from '../../src/commands/main.js';
-import { plain } from '../../src/commands/output.js';
+import { createOutput, plain } from '../../src/commands/output.js';
 import { onNode, pending, sandboxScript, state, waitFor, type Pending } from './sandbox-env.js';
 
 /** True when `sandbox.sh status` says every node, daemon and BMC is up, else what it printed. */
@@ -55,7 +55,7 @@ describe('pcmk fence cluster-3 --yes', () => {
     const argv = ['--local', '--prefix', `bash ${sandboxScript} exec cluster-1 --`];
     const out: string[] = [];
     const err: string[] = [];
-    const w = { out: (s: string) => out.push(s), err: (s: string) => err.push(s), isTTY: false, style: plain };
+    const w = createOutput({ out: (s: string) => out.push(s), err: (s: string) => err.push(s) }, false, plain);
     const started = Date.now();
     const code = await main([...argv, 'fence', 'cluster-3', '--yes'], w);
     const tookMs = Date.now() - started;
@@ -72,7 +72,7 @@ describe('pcmk fence cluster-3 --yes', () => {
 
     // The local audit log holds the fence with its request id and the host's result.
     const log: string[] = [];
-    expect(await main([...argv, 'log', '--json'], { ...w, out: (s: string) => log.push(s) })).toBe(0);
+    expect(await main([...argv, 'log', '--json'], createOutput({ out: (s: string) => log.push(s), err: (s: string) => err.push(s) }, false, plain))).toBe(0);
     const entries = JSON.parse(log.join('\n')) as Array<{ requestId?: string; client?: string; action: { name: string; node?: string }; result: { ok: boolean | null } }>;
     const fenced = entries.filter((e) => e.action.name === 'fence');
     expect(fenced).toHaveLength(1);

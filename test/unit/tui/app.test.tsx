@@ -6,7 +6,8 @@ import { render, cleanup } from 'ink-testing-library';
 import { App, type AppProps } from '../../../src/tui/app.js';
 import { createViewStore } from '../../../src/tui/view-source.js';
 import { colorEnabled, toneStyle } from '../../../src/tui/components/theme.js';
-import type { FenceCheckTable, PlanText, ResultText, TuiAction, TuiActions } from '../../../src/tui/types.js';
+import type { FenceCheckTable, PlanText, ResultText, TuiActions } from '../../../src/tui/types.js';
+import type { Action as TuiAction } from '../../../src/model/actions.js';
 import type { ViewId } from '../../../src/tui/keymap.js';
 import { NOW, largeSnapshot, realSnapshot, sandboxSnapshot, viewOf } from './fixtures.js';
 

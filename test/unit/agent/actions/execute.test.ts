@@ -12,7 +12,7 @@ import { ActionError, EXIT_CODES } from '../../../../src/agent/actions/errors.js
 import { planAction, type ActionPlan } from '../../../../src/agent/actions/plan.js';
 import { executePlan } from '../../../../src/agent/actions/execute.js';
 import { appendAuditLog, auditEntry, defaultAuditPath, readAuditLog } from '../../../../src/agent/actions/audit.js';
-import type { Action } from '../../../../src/agent/actions/request.js';
+import type { Action } from '../../../../src/model/actions.js';
 import type { ClusterSnapshot } from '../../../../src/model/snapshot.js';
 import { fixture, stateSnapshot } from './helpers.js';
 
@@ -169,7 +169,7 @@ describe('audit log', () => {
     const entries = readAuditLog(file);
     expect(entries.map((e) => e.user)).toEqual(['alice', 'bob']);
     expect(entries[0]).toMatchObject({ time: '2026-11-23T21:00:00.000Z', host: 'jump-1', action: { name: 'ban', resource: 'dregistry' }, summary: 'ban dregistry from cluster-1' });
-    expect(entries[0]!.plan.steps).toEqual([{ tool: 'crm_resource', args: ['--ban', '--resource', 'dregistry', '--node', 'cluster-1'], description: expect.any(String) }]);
+    expect(entries[0]!.plan?.steps).toEqual([{ tool: 'crm_resource', args: ['--ban', '--resource', 'dregistry', '--node', 'cluster-1'], description: expect.any(String) }]);
     expect(entries[0]!.result).toMatchObject({ ok: true, steps: [{ tool: 'crm_resource', status: 'ok', exitCode: 0 }] });
     expect(readAuditLog(file, { limit: 1 }).map((e) => e.user)).toEqual(['bob']);
     expect(readAuditLog(path.join(dir, 'missing.log'))).toEqual([]);

@@ -10,6 +10,7 @@ import { LocalToolRunner } from '../../../../src/agent/run-tool.js';
 import { handleAction, type ActionResponse } from '../../../../src/agent/actions/handle.js';
 import { ActionError } from '../../../../src/agent/actions/errors.js';
 import { readAuditLog } from '../../../../src/agent/actions/audit.js';
+import type { Action } from '../../../../src/model/actions.js';
 import { SIM_DIR } from './helpers.js';
 
 const runner = new LocalToolRunner();
@@ -26,7 +27,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function act(action: Record<string, unknown>, dryRun: boolean, file = cib): Promise<ActionResponse> {
-  return handleAction({ id: '1', type: 'action', action: action as { name: string }, dryRun }, { runner, cibFile: file, auditPath: audit });
+  return handleAction({ id: '1', type: 'action', action: action as unknown as Action, dryRun }, { runner, cibFile: file, auditPath: audit });
 }
 
 async function refused(action: Record<string, unknown>, dryRun = false): Promise<ActionError> {
@@ -108,7 +109,7 @@ describe('handleAction on a CIB file', () => {
     const log = readAuditLog(audit);
     expect(log.length).toBe(1);
     expect(log[0]!.action).toEqual({ name: 'move', resource: 'dregistry', node: 'cluster-3', keepConstraint: true });
-    expect(log[0]!.plan.steps[0]!.args).toEqual(['--move', '--resource', 'dregistry', '--node', 'cluster-3']);
+    expect(log[0]!.plan?.steps[0]!.args).toEqual(['--move', '--resource', 'dregistry', '--node', 'cluster-3']);
     expect(log[0]!.result.ok).toBe(true);
     expect(log[0]!.user.length).toBeGreaterThan(0);
     expect(statSync(audit).mode & 0o777).toBe(0o600);

@@ -6,7 +6,7 @@ import { indexResources } from '../../../../src/model/resource-index.js';
 import { finalizePlan, previewLines, type Preview } from '../../../../src/agent/actions/preview.js';
 import { conditionHolds } from '../../../../src/agent/actions/conditions.js';
 import { diffTransitions, parseAllocationScores, parseTransitionSummary } from '../../../../src/agent/actions/transition.js';
-import type { Action } from '../../../../src/agent/actions/request.js';
+import type { Action } from '../../../../src/model/actions.js';
 import { fixture, stateSnapshot } from './helpers.js';
 
 const live = stateSnapshot('live');

@@ -3,7 +3,7 @@ import { ActionError, EXIT_CODES } from '../../../../src/agent/actions/errors.js
 import { editDistance, isSafeId, suggestNames, unsafeIdReason } from '../../../../src/agent/actions/ids.js';
 import { parseActionRequest } from '../../../../src/agent/actions/request.js';
 import { planAction, showFailcounts, validateAction } from '../../../../src/agent/actions/plan.js';
-import type { Action } from '../../../../src/agent/actions/request.js';
+import type { Action } from '../../../../src/model/actions.js';
 import type { ClusterSnapshot } from '../../../../src/model/snapshot.js';
 import { stateSnapshot } from './helpers.js';
 
