@@ -3,7 +3,8 @@
 # Never installs pacemaker-remote: it conflicts with pacemaker, which already ships pacemaker-remoted.
 set -euo pipefail
 PKGS=(pacemaker corosync pacemaker-cli-utils pcs crmsh resource-agents fence-agents openipmi ipmitool
-      openssh-server openssh-client iproute2 util-linux procps psmisc python3 tmux podman runc conmon time)
+      openssh-server openssh-client iproute2 util-linux procps psmisc python3 tmux podman runc conmon time
+      zsh fish)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

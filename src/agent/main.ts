@@ -4,7 +4,8 @@
 import os from 'node:os';
 import { createAgent } from './agent.js';
 import { LocalToolRunner } from './run-tool.js';
-import { serve, AGENT_VERSION, type ServeHandlers } from './serve.js';
+import { serve, type ServeHandlers } from './serve.js';
+import { versionLine } from '../model/version.js';
 import { hasClusterState } from './snapshot.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
 
@@ -13,7 +14,7 @@ const USAGE = `usage: pcmk-agent <command> [options]
 commands:
   snapshot [--json]   print one cluster snapshot (text summary, or JSON with --json)
   serve               speak the JSON-lines protocol on stdin/stdout (docs/protocol.md)
-  version             print the agent version
+  version             print the agent version (also --version, -V)
 
 options:
   --cib FILE          read a CIB file with the real tools instead of the live cluster
@@ -69,6 +70,10 @@ export function parseAgentArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       case '-h':
       case '--help':
         o.command = 'help';
+        break;
+      case '-V':
+      case '--version':
+        o.command = 'version';
         break;
       default:
         if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
@@ -127,7 +132,7 @@ export async function main(argv: string[], makeHandlers: HandlerFactory = () => 
       await serve(agent, process.stdin, process.stdout, makeHandlers({ runner, cibFile: o.cib ?? undefined }));
       return 0;
     case 'version':
-      process.stdout.write(`pcmk-agent ${AGENT_VERSION}\n`);
+      process.stdout.write(`${versionLine('pcmk-agent')}\n`);
       return 0;
     case 'help':
       process.stdout.write(USAGE);

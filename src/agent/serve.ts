@@ -10,8 +10,10 @@ import { PROTOCOL_VERSION, type AgentMessage, type Capability, type ClientReques
 import { SNAPSHOT_SCHEMA } from '../model/snapshot.js';
 import { isRequestId } from '../model/actions.js';
 import { parseActionRequest } from './actions/request.js';
+import { VERSION, versionLine } from '../model/version.js';
 
-export const AGENT_VERSION = '0.1.0';
+/** The agent's version (the product's; src/model/version.ts). */
+export const AGENT_VERSION = VERSION;
 
 /** Extra request handlers (actions, fencing checks) plugged in by the layers that own them. */
 export interface ServeHandlers {
@@ -81,7 +83,7 @@ export function serve(agent: Agent, input: Readable, output: Writable, handlers:
     type: 'hello',
     protocol: PROTOCOL_VERSION,
     schema: SNAPSHOT_SCHEMA,
-    agent: `pcmk-agent ${AGENT_VERSION}`,
+    agent: versionLine('pcmk-agent'),
     node: agent.node,
     node_version: process.version,
     capabilities: caps,

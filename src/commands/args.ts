@@ -147,7 +147,12 @@ export function parseArgs(argv: string[]): ParsedArgs {
       }
       case '-h':
       case 'help':
+        // `pcmk move --help` is `pcmk help move`.
         positional.unshift('help');
+        break;
+      case '-V':
+      case 'version':
+        positional.unshift('version');
         break;
       default:
         if (VALUE_FLAGS.has(name)) flags[name] = value();

@@ -9,66 +9,14 @@ import { openTarget, OutcomeUnknownError, Session, SessionError } from './sessio
 import { actionScope, changesCluster, isDestructive, type Action, type OnOff } from '../model/actions.js';
 import type { ActionResponse } from '../agent/actions/handle.js';
 import type { AuditEntry } from '../agent/actions/audit.js';
-import { OUTCOME_UNKNOWN_EXIT } from './outcome.js';
+import { commandUsage, EXIT, findCommands, globalUsage, helpCommand, unknownCommand } from './usage.js';
+import { versionLine } from '../model/version.js';
 import type { ClusterView, HostStatus } from '../aggregate/merge-view.js';
 
-export const EXIT = {
-  ok: 0,
-  failed: 1,
-  usage: 64,
-  needsConfirmation: 66,
-  readOnly: 67,
-  noHost: 69,
-  splitView: 100,
-  notConnected: 102,
-  fencingNotReady: 3,
-  outcomeUnknown: OUTCOME_UNKNOWN_EXIT,
-} as const;
+export { EXIT };
 
-export const USAGE = `usage: pcmk [options] <command> [args]
-
-Reading
-  status                        nodes, resources, failures, fail counts, fencing, corosync, leftovers
-  nodes                         members, remote and guest nodes (guests with their host)
-  resources [ID]                the resource tree, with bundle replicas
-  constraints                   location/order/colocation; cli-prefer/cli-ban and expired marked
-  failcount show [RSC] [--node N]
-  log                           the local audit log of every change made from this machine
-
-Changing (preview with --dry-run; destructive ones need --yes when not interactive)
-  move RSC [NODE] [--keep-constraint] [--lifetime PT1H]
-  ban RSC [NODE] [--lifetime PT1H]          clear RSC [NODE] [--expired]
-  cleanup [RSC] [--node N] [--op OP --interval I]      refresh [RSC] [--node N]
-  failcount reset RSC [--node N]
-  standby NODE | unstandby NODE
-  maintenance on|off --resource RSC | NODE | --cluster    one resource, one node, or the whole cluster
-  enable RSC | disable RSC | restart RSC [--node N]
-
-Fencing
-  fence-test                    fencing readiness check; fires no shot
-  fence NODE [--off]            real fencing through the cluster's fencer (reboot, or off)
-  ipmi HOST power status|on|off|cycle | identify   direct BMC access (PCMK_IPMI_USER/PASSWORD)
-
-Inventory
-  cluster add NAME HOST...      cluster discover HOST [--name NAME]
-  cluster list                  cluster remove NAME          cluster use NAME
-
-Connection options (the same for pcmk-top)
-  --local              run the agent in this process (default on a cluster node with no hosts given)
-  --cib FILE           work offline on a CIB file with the real tools
-  --cluster NAME       a cluster of the inventory       --host H[,H...]  hosts to reach over SSH
-  -F FILE              ssh_config file                  --known-hosts FILE  extra known_hosts
-  --timeout S          per-host timeout (default 10)    --prefix "CMD"  run tools through CMD
-
-Other options
-  --json  --yes  --dry-run  --wait[=S]  --read-only  --no-color
-
-Exit codes
-  0 ok   1 failed   3 a node cannot be fenced   64 usage   66 needs --yes   67 refused by --read-only
-  69 no host answered   100 hosts disagree (split view)   102 cannot reach the cluster
-  103 a change's host stopped answering: outcome unknown (never resent; the state is read back)
-  65, 80-90, 105-113, 124: refused actions (see README)
-`;
+/** `pcmk help`: rendered from the command table (src/commands/usage.ts), as is every command's usage. */
+export const USAGE = globalUsage();
 
 /** Commands that name an action of the table (src/model/actions.ts); toAction builds the request. */
 export const ACTION_COMMANDS: ReadonlySet<string> = new Set(['move', 'ban', 'clear', 'cleanup', 'refresh', 'failcount', 'standby', 'unstandby', 'maintenance', 'enable', 'disable', 'restart', 'fence']);
@@ -192,6 +140,11 @@ export function renderActionResult(res: ActionResponse, st: Style): string[] {
 
 export async function main(argv: string[], io?: { out?: (s: string) => void; err?: (s: string) => void; isTTY?: boolean }): Promise<number> {
   const isTTY = io?.isTTY ?? !!process.stdout.isTTY;
+  if (argv[0] === '__complete') {
+    // Hidden: what the shell completion scripts ask (`pcmk completion bash|zsh|fish`).
+    const { completeCommand } = await import('./completion.js');
+    return completeCommand(argv.slice(1), createOutput({ out: io?.out, err: io?.err }, false, styleFor({ isTTY: false })));
+  }
   let p: ParsedArgs;
   try {
     p = parseArgs(argv);
@@ -206,9 +159,14 @@ export async function main(argv: string[], io?: { out?: (s: string) => void; err
   const json = (v: unknown) => w.json(v);
   const cmd = p.positional[0] ?? 'help';
 
-  if (cmd === 'help') {
-    w.out(USAGE);
+  if (cmd === 'help') return helpCommand(p.positional.slice(1), w);
+  if (cmd === 'version') {
+    w.out(versionLine('pcmk'));
     return EXIT.ok;
+  }
+  if (cmd === 'completion') {
+    const { completionCommand } = await import('./completion.js');
+    return completionCommand(p.positional[1], w);
   }
 
   try {
@@ -227,7 +185,7 @@ export async function main(argv: string[], io?: { out?: (s: string) => void; err
     }
 
     const reading = ['status', 'nodes', 'resources', 'constraints'].includes(cmd);
-    if (!reading && !ACTION_COMMANDS.has(cmd)) throw new UsageError(`unknown command ${cmd}`);
+    if (!reading && !ACTION_COMMANDS.has(cmd)) throw new UsageError(unknownCommand(cmd));
     const action = reading ? null : toAction(p);
     const changing = action !== null && changesCluster(action.name);
     if (changing && o.readOnly) {
@@ -295,7 +253,7 @@ export async function main(argv: string[], io?: { out?: (s: string) => void; err
       await session.close();
     }
   } catch (e) {
-    return reportError(e, w, o.json);
+    return reportError(e, w, o.json, p.positional);
   }
 }
 
@@ -307,10 +265,16 @@ export function auditLine(e: AuditEntry): string {
   return `${e.time}  ${route}  ${e.summary}${e.requestId ? `  [${e.requestId}]` : ''}  ${outcome}`;
 }
 
-export function reportError(e: unknown, w: Pick<Output, 'err' | 'json'>, asJson: boolean): number {
+/** The usage to show after a usage error: the command's own when it names one, else every command's. */
+function usageFor(words: readonly string[]): string {
+  const specs = words.length ? findCommands(words) : [];
+  return specs.length ? commandUsage(specs) : USAGE;
+}
+
+export function reportError(e: unknown, w: Pick<Output, 'err' | 'json'>, asJson: boolean, words: readonly string[] = []): number {
   const err = e as { message?: string; exitCode?: number | null; code?: string; agentCode?: string | null };
   if (e instanceof UsageError) {
-    w.err(`pcmk: ${e.message}\n\n${USAGE}`);
+    w.err(`pcmk: ${e.message}\n\n${usageFor(words)}`);
     return EXIT.usage;
   }
   if ((e as Error)?.name === 'InventoryError') {

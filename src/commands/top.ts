@@ -7,15 +7,15 @@ process.env.NODE_ENV ??= 'production';
 
 import { parseArgs, UsageError, type GlobalOptions } from './args.js';
 import { renderActionResult } from './main.js';
-import { plain, printError, printText } from './output.js';
+import { createOutput, plain, printError, printText } from './output.js';
+import { topUsage } from './usage.js';
+import { versionLine } from '../model/version.js';
 import { openTarget, OutcomeUnknownError, Session } from './session.js';
 import { actionScope, changesCluster, type Action } from '../model/actions.js';
 import type { FenceCheckTable, PlanText, ResultText, TuiActions } from '../tui/types.js';
 
-const USAGE = `usage: pcmk-top [--cluster NAME | --host H[,H...] | --local | --cib FILE] [-F FILE] [--known-hosts FILE] [--read-only]
-
-Keys: ? help, Tab/1-5 views, j/k arrows PgUp/PgDn g/G, / filter, : command (:res ID, :node N, :ctx NAME),
-Enter detail, Esc back, q quit. Actions on the selection are listed in the footer.`;
+/** From the option table `pcmk help` is rendered from (src/commands/usage.ts). */
+const USAGE = topUsage();
 
 function errorText(e: unknown): string {
   const err = e as { message?: string; details?: { blockers?: Array<{ detail: string }> } };
@@ -59,11 +59,20 @@ export function makeActions(session: Session, o: GlobalOptions): TuiActions {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === '__complete') {
+    // Hidden: what the shell completion scripts ask (`pcmk completion bash|zsh|fish`).
+    const { completeCommand } = await import('./completion.js');
+    return completeCommand(argv.slice(1), createOutput({}, false, plain));
+  }
   let o: GlobalOptions;
   try {
     const p = parseArgs(argv);
     if (p.positional[0] === 'help') {
       printText(USAGE);
+      return 0;
+    }
+    if (p.positional[0] === 'version') {
+      printText(versionLine('pcmk-top'));
       return 0;
     }
     if (p.positional.length) throw new UsageError(`unexpected argument ${p.positional[0]}`);
