@@ -325,8 +325,7 @@ export function reportError(e: unknown, w: Pick<Output, 'err' | 'json'>, asJson:
 }
 
 async function clusterCommand(p: ParsedArgs, w: Output): Promise<number> {
-  const { Inventory } = await import('./inventory.js');
-  const inv = new Inventory();
+  const inv = await (await import('./inventory.js')).openInventory();
   const [, sub, name, ...rest] = p.positional;
   switch (sub) {
     case 'add':

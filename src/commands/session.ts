@@ -42,15 +42,15 @@ function loadedTransport(): typeof TransportModule {
 /** resolveTarget() with the inventory and, for SSH targets, the transport loaded. */
 export async function openTarget(o: GlobalOptions, inventory?: Inventory): Promise<Target> {
   const needsInventory = !o.cib && !o.local && !o.hosts.length;
-  const inv = inventory ?? (needsInventory ? new (await import('./inventory.js')).Inventory() : undefined);
+  const inv = inventory ?? (needsInventory ? await (await import('./inventory.js')).openInventory() : undefined);
   const target = resolveTarget(o, inv);
   if (target.kind === 'ssh') await loadTransport();
   return target;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-/** dist/commands/session.js -> dist/pcmk-agent.cjs */
-export const AGENT_BUNDLE = path.resolve(here, '../pcmk-agent.cjs');
+/** dist/pcmk-agent.cjs, from the dist/pcmk*.mjs bundles and from dist/commands/session.js alike. */
+export const AGENT_BUNDLE = path.resolve(path.basename(here) === 'dist' ? here : path.dirname(here), 'pcmk-agent.cjs');
 
 export class SessionError extends Error {
   constructor(
