@@ -235,7 +235,7 @@ export async function main(argv: string[], io?: { out?: (s: string) => void; err
       return EXIT.readOnly;
     }
 
-    const session = new Session(await openTarget(o), o, false);
+    const session = new Session(await openTarget(o), o, false, cmd === 'status' ? 'status' : 'full');
     try {
       if (!action) {
         const { view } = await readView(session);
