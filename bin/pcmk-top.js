@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import '../dist/bin/pcmk-top.js';
+import '../dist/pcmk-top.mjs';

@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import '../dist/bin/pcmk.js';
+import '../dist/pcmk.mjs';

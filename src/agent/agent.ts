@@ -8,7 +8,7 @@
  */
 import { watch as fsWatch, type FSWatcher } from 'node:fs';
 import os from 'node:os';
-import { collectRaw } from './collect.js';
+import { collectRaw, type ReadScope } from './collect.js';
 import { canStream, LocalToolRunner, type ToolRunner, type ToolStream } from './run-tool.js';
 import { buildSnapshot, parseCibVersion, type RawOutputs } from './snapshot.js';
 
@@ -37,7 +37,8 @@ export interface WatchOptions {
 export interface Agent {
   readonly node: string;
   readonly mode: 'live' | 'cib-file';
-  snapshot(): Promise<ClusterSnapshot>;
+  /** One snapshot; `status` leaves out what `pcmk status` does not print (see ReadScope). */
+  snapshot(read?: ReadScope): Promise<ClusterSnapshot>;
   /** Calls onSnapshot with the first snapshot and then with every changed one. Returns a stop function. */
   watch(onSnapshot: (s: ClusterSnapshot, trigger: string) => void, opts?: WatchOptions): () => void;
 }
@@ -54,14 +55,14 @@ export function createAgent(opts: AgentOptions = {}): Agent {
   const runner = opts.runner ?? new LocalToolRunner();
   const node = opts.node ?? os.hostname();
   const source = opts.cibFile ? `file:${opts.cibFile}` : node;
-  const collect = () => collectRaw({ runner, cibFile: opts.cibFile, timeoutMs: opts.timeoutMs });
+  const collect = (read?: ReadScope) => collectRaw({ runner, cibFile: opts.cibFile, timeoutMs: opts.timeoutMs, read });
   const build = (raw: RawOutputs) => buildSnapshot(raw, { now: opts.now ? opts.now() : new Date(), source });
 
   return {
     node,
     mode: opts.cibFile ? 'cib-file' : 'live',
-    async snapshot() {
-      return build(await collect());
+    async snapshot(read) {
+      return build(await collect(read));
     },
     watch(onSnapshot, wopts = {}) {
       const minInterval = wopts.minIntervalMs ?? 100;

@@ -3,7 +3,7 @@
  * (~/.config/pcmk-console/config.json, or $PCMK_CONFIG_DIR). Never a password or a private key:
  * only host names, an ssh_config path and known_hosts paths.
  */
-import Conf from 'conf';
+import type Conf from 'conf';
 
 export interface ClusterEntry {
   hosts: string[];
@@ -31,17 +31,17 @@ export function validateHost(host: string): void {
   if (!HOST.test(host)) throw new InventoryError(`invalid host ${JSON.stringify(host)}`);
 }
 
-export class Inventory {
-  private readonly store: Conf<Schema>;
+/**
+ * Opens the inventory. `conf` (and the JSON schema validator it brings) loads here, on first use,
+ * so commands that never read the inventory (--local, --cib, --host, help) do not load it.
+ */
+export async function openInventory(dir: string | undefined = process.env.PCMK_CONFIG_DIR): Promise<Inventory> {
+  const { default: ConfStore } = await import('conf');
+  return new Inventory(new ConfStore<Schema>({ projectName: 'pcmk-console', projectSuffix: '', cwd: dir, defaults: { clusters: {} } }));
+}
 
-  constructor(dir: string | undefined = process.env.PCMK_CONFIG_DIR) {
-    this.store = new Conf<Schema>({
-      projectName: 'pcmk-console',
-      projectSuffix: '',
-      cwd: dir,
-      defaults: { clusters: {} },
-    });
-  }
+export class Inventory {
+  constructor(private readonly store: Conf<Schema>) {}
 
   get path(): string {
     return this.store.path;

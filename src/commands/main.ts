@@ -193,7 +193,7 @@ export async function main(argv: string[], io?: { out?: (s: string) => void; err
       return EXIT.readOnly;
     }
 
-    const session = new Session(await openTarget(o), o, false);
+    const session = new Session(await openTarget(o), o, false, cmd === 'status' ? 'status' : 'full');
     try {
       if (!action) {
         const { view } = await readView(session);
@@ -289,8 +289,7 @@ export function reportError(e: unknown, w: Pick<Output, 'err' | 'json'>, asJson:
 }
 
 async function clusterCommand(p: ParsedArgs, w: Output): Promise<number> {
-  const { Inventory } = await import('./inventory.js');
-  const inv = new Inventory();
+  const inv = await (await import('./inventory.js')).openInventory();
   const [, sub, name, ...rest] = p.positional;
   switch (sub) {
     case 'add':

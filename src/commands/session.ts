@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAgent, type Agent } from '../agent/agent.js';
-import { collectSnapshot } from '../agent/collect.js';
+import { collectSnapshot, type ReadScope } from '../agent/collect.js';
 import { LocalToolRunner, type ToolRunner } from '../agent/run-tool.js';
 import { Aggregator, collectOnce, type HostSource, type SourceErrorInfo } from '../aggregate/aggregator.js';
 import type { ClusterView, HostStatus } from '../aggregate/merge-view.js';
@@ -42,15 +42,15 @@ function loadedTransport(): typeof TransportModule {
 /** resolveTarget() with the inventory and, for SSH targets, the transport loaded. */
 export async function openTarget(o: GlobalOptions, inventory?: Inventory): Promise<Target> {
   const needsInventory = !o.cib && !o.local && !o.hosts.length;
-  const inv = inventory ?? (needsInventory ? new (await import('./inventory.js')).Inventory() : undefined);
+  const inv = inventory ?? (needsInventory ? await (await import('./inventory.js')).openInventory() : undefined);
   const target = resolveTarget(o, inv);
   if (target.kind === 'ssh') await loadTransport();
   return target;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-/** dist/commands/session.js -> dist/pcmk-agent.cjs */
-export const AGENT_BUNDLE = path.resolve(here, '../pcmk-agent.cjs');
+/** dist/pcmk-agent.cjs, from the dist/pcmk*.mjs bundles and from dist/commands/session.js alike. */
+export const AGENT_BUNDLE = path.resolve(path.basename(here) === 'dist' ? here : path.dirname(here), 'pcmk-agent.cjs');
 
 export class SessionError extends Error {
   constructor(
@@ -111,11 +111,12 @@ export class InProcessSource implements HostSource {
     readonly name: string,
     readonly agent: Agent,
     private readonly watch: boolean,
+    private readonly read: ReadScope = 'full',
   ) {}
 
   async start(onSnapshot: (s: ClusterSnapshot) => void, onError: (e: Error, info?: SourceErrorInfo) => void): Promise<void> {
     if (!this.watch) {
-      onSnapshot(await this.agent.snapshot());
+      onSnapshot(await this.agent.snapshot(this.read));
       return;
     }
     this.stopWatch = this.agent.watch((s) => onSnapshot(s), { onError: (e) => onError(e instanceof Error ? e : new Error(String(e)), { fatal: false }) });
@@ -162,6 +163,8 @@ export class Session {
     readonly target: Target,
     private readonly o: GlobalOptions,
     watch: boolean,
+    /** What one-shot reads collect (`status`: only what `pcmk status` prints). */
+    read: ReadScope = 'full',
   ) {
     if (target.kind === 'ssh') {
       const { SshPool, SshHostSource, TransportError } = loadedTransport();
@@ -186,7 +189,7 @@ export class Session {
             serveArgs: o.prefix.length ? ['--prefix', o.prefix.join(' ')] : [],
             agentless: {
               snapshot: async (runner, host) => {
-                const take = () => collectSnapshot({ runner, source: host, timeoutMs: o.timeoutMs });
+                const take = () => collectSnapshot({ runner, source: host, timeoutMs: o.timeoutMs, read });
                 try {
                   return await take();
                 } catch (e) {
@@ -202,7 +205,7 @@ export class Session {
     } else {
       this.localRunner = new LocalToolRunner(o.prefix);
       this.localAgent = createAgent({ runner: this.localRunner, cibFile: target.kind === 'cib' ? this.o.cib! : undefined, timeoutMs: o.timeoutMs });
-      this.sources = [new InProcessSource(target.kind === 'cib' ? `file:${path.basename(this.o.cib!)}` : this.localAgent.node, this.localAgent, watch)];
+      this.sources = [new InProcessSource(target.kind === 'cib' ? `file:${path.basename(this.o.cib!)}` : this.localAgent.node, this.localAgent, watch, read)];
     }
   }
 

@@ -87,8 +87,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const { runTui } = await import('../tui/app.js');
   const { aggregatorViewSource } = await import('../tui/aggregate-source.js');
-  const { Inventory } = await import('./inventory.js');
-  const inventory = new Inventory();
+  const inventory = await (await import('./inventory.js')).openInventory();
   let target = await openTarget(o, inventory);
   let session = new Session(target, o, true);
   let agg = session.aggregator();

@@ -88,10 +88,10 @@ export function requireBuilt(): void {
   try {
     usage = execFileSync(process.execPath, [topBin, 'help'], { encoding: 'utf8', timeout: 30_000 });
   } catch (e) {
-    throw new Error(`pcmk-top does not run (build first: npx tsc -p . && node scripts/bundle-agent.mjs): ${(e as Error).message}`);
+    throw new Error(`pcmk-top does not run (build first: npx tsc -p . && node scripts/bundle.mjs): ${(e as Error).message}`);
   }
   if (!/usage: pcmk-top/.test(usage) || !existsSync(path.join(root, 'dist/pcmk-agent.cjs'))) {
-    throw new Error('build first: npx tsc -p . && node scripts/bundle-agent.mjs');
+    throw new Error('build first: npx tsc -p . && node scripts/bundle.mjs');
   }
 }
 

@@ -34,7 +34,7 @@ function pool(): SshPool {
 beforeAll(() => {
   env = sandboxEnv();
   nodes = env.PCMK_SANDBOX_NODES!.split(/\s+/).filter(Boolean);
-  if (!existsSync(bundle)) execFileSync('node', ['scripts/bundle-agent.mjs'], { cwd: root, timeout: 120_000, stdio: 'inherit' });
+  if (!existsSync(bundle)) execFileSync('node', ['scripts/bundle.mjs'], { cwd: root, timeout: 120_000, stdio: 'inherit' });
 });
 
 afterAll(async () => {

@@ -1,8 +1,6 @@
 /** Which identities to offer, in order: ssh-agent, then the identity files (as OpenSSH does). */
 import { readFileSync } from 'node:fs';
-// ssh2 is CommonJS: Node's ESM loader does not see all of its named exports (utils), so take the default.
-import ssh2 from 'ssh2';
-import type { AuthenticationType } from 'ssh2';
+import type { AuthenticationType, ParsedKey } from 'ssh2';
 import type { ResolvedHost } from '../ssh-config.js';
 import type { TransportOptions } from './options.js';
 
@@ -12,7 +10,10 @@ export interface AuthPlan {
   notes: string[];
 }
 
-export function planAuth(r: ResolvedHost, opts: TransportOptions, env: Record<string, string | undefined>): AuthPlan {
+/** ssh2's key parser (ssh2.utils.parseKey), passed in by the caller that loaded ssh2. */
+export type ParseKey = (data: Buffer) => ParsedKey | ParsedKey[] | Error;
+
+export function planAuth(r: ResolvedHost, opts: TransportOptions, env: Record<string, string | undefined>, parseKey: ParseKey): AuthPlan {
   const notes: string[] = [];
   const methods: AuthPlan['methods'] = [];
   const files = [...(opts.identityFiles ?? []), ...r.identityFiles];
@@ -26,7 +27,7 @@ export function planAuth(r: ResolvedHost, opts: TransportOptions, env: Record<st
       if (explicit) notes.push(`identity file ${file}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`);
       continue;
     }
-    const parsed = ssh2.utils.parseKey(data);
+    const parsed = parseKey(data);
     if (parsed instanceof Error) {
       notes.push(
         /encrypt|passphrase/i.test(parsed.message)

@@ -4,13 +4,12 @@
  * authentication; each phase inside the connect timeout and named when it fails.
  */
 import type { Readable } from 'node:stream';
-// ssh2 is CommonJS: Node's ESM loader does not see all of its named exports, so take the default.
-import ssh2 from 'ssh2';
 import type { Client, ConnectConfig } from 'ssh2';
 import { HostKeyError, TransportError } from '../errors.js';
 import { knownHostsName, knownKeyTypes, verifyHostKey, type KnownHostsFile } from '../known-hosts.js';
 import type { ResolvedHost } from '../ssh-config.js';
 import { planAuth } from './auth.js';
+import { loadSsh2 } from './ssh2-module.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_KEEPALIVE_MS, targetOf, type TransportOptions } from './options.js';
 
 /** Host key algorithm names for a known_hosts key type. */
@@ -63,13 +62,14 @@ export interface ConnectStep {
 }
 
 /** Opens one ssh2 client (TCP or over a given stream) and authenticates it. */
-export function openClient(step: ConnectStep): Promise<Client> {
+export async function openClient(step: ConnectStep): Promise<Client> {
+  const ssh2 = await loadSsh2();
   const { host, resolved: r, opts } = step;
   const timeoutMs = opts.connectTimeoutMs ?? r.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const lookupHost = r.hostKeyAlias ?? r.hostName;
   const lookupPort = r.hostKeyAlias ? 22 : r.port;
   const knownTypes = knownKeyTypes(knownHostsName(lookupHost, lookupPort), step.knownHosts);
-  const auth = planAuth(r, opts, step.env);
+  const auth = planAuth(r, opts, step.env, ssh2.utils.parseKey);
   for (const n of auth.notes) opts.onWarning?.(host, n);
   const target = targetOf(r);
 
