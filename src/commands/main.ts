@@ -59,6 +59,7 @@ Connection options (the same for pcmk-top)
   --cluster NAME       a cluster of the inventory       --host H[,H...]  hosts to reach over SSH
   -F FILE              ssh_config file                  --known-hosts FILE  extra known_hosts
   --timeout S          per-host timeout (default 10)    --prefix "CMD"  run tools through CMD
+  --no-reuse           connect directly; do not keep SSH connections between runs (PCMK_NO_REUSE=1)
 
 Other options
   --json  --yes  --dry-run  --wait[=S]  --read-only  --no-color

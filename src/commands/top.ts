@@ -12,7 +12,7 @@ import { openTarget, OutcomeUnknownError, Session } from './session.js';
 import { actionScope, changesCluster, type Action } from '../model/actions.js';
 import type { FenceCheckTable, PlanText, ResultText, TuiActions } from '../tui/types.js';
 
-const USAGE = `usage: pcmk-top [--cluster NAME | --host H[,H...] | --local | --cib FILE] [-F FILE] [--known-hosts FILE] [--read-only]
+const USAGE = `usage: pcmk-top [--cluster NAME | --host H[,H...] | --local | --cib FILE] [-F FILE] [--known-hosts FILE] [--no-reuse] [--read-only]
 
 Keys: ? help, Tab/1-5 views, j/k arrows PgUp/PgDn g/G, / filter, : command (:res ID, :node N, :ctx NAME),
 Enter detail, Esc back, q quit. Actions on the selection are listed in the footer.`;
