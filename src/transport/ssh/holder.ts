@@ -10,7 +10,7 @@
  * `idleMs` after its last console left, closing its connections and removing its socket. It never
  * writes key material or commands' output to its log.
  */
-import { renameSync, statSync, unlinkSync } from 'node:fs';
+import { chmodSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { ClientChannel } from 'ssh2';
@@ -121,6 +121,7 @@ export class Holder {
       server.once('error', reject);
       server.listen(tmp, () => resolve());
     });
+    chmodSync(tmp, 0o600);
     // Replaces a stale socket of a holder that died; the directory is private, so only ours.
     renameSync(tmp, h.sock);
     h.socketIno = statSync(h.sock).ino;
