@@ -5,7 +5,7 @@
 // The commands run interleaved (one of each per round, N rounds after one warm-up round), so a
 // change of machine load during the run hits every command alike; the load average is recorded.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureSandbox, fmt, knownHosts, median, onNode, printTable, root, sshConfig, timeCommand } from './lib.mjs';
@@ -21,10 +21,10 @@ const runs = [
   ['crm status (in cluster-1)', [...node, 'crm', 'status']],
   ['pcs status (in cluster-1)', [...node, 'pcs', 'status']],
   ['crm_mon -1 --output-as=xml (in cluster-1)', [...node, 'crm_mon', '-1', '--output-as=xml']],
-  ['pcmk status over SSH, 3 hosts', ['node', pcmk, 'status', '--no-color', '--host', members.join(','), '-F', sshConfig, '--known-hosts', knownHosts]],
+  ['pcmk status over SSH, 3 hosts', ['node', pcmk, 'status', '--no-color', '--no-reuse', '--host', members.join(','), '-F', sshConfig, '--known-hosts', knownHosts]],
   ['ssh cluster-1 crm_mon -1 (one round trip)', ['ssh', '-F', sshConfig, 'cluster-1', 'crm_mon', '-1']],
   // Where the time goes: the same command on one host, and the CLI's start-up with no cluster work.
-  ['pcmk status over SSH, 1 host', ['node', pcmk, 'status', '--no-color', '--host', 'cluster-1', '-F', sshConfig, '--known-hosts', knownHosts]],
+  ['pcmk status over SSH, 1 host', ['node', pcmk, 'status', '--no-color', '--no-reuse', '--host', 'cluster-1', '-F', sshConfig, '--known-hosts', knownHosts]],
   ['pcmk help (start-up and imports only)', ['node', pcmk, 'help']],
   ['node -e 0', ['node', '-e', '0']],
   ['nsenter into cluster-1 alone (true)', [...node, 'true']],
@@ -64,12 +64,60 @@ const targets = [
 ];
 printTable('Targets', [['ratio', 'value', 'target', ''], ...targets.map((t) => [t.what, `${t.value.toFixed(2)}x`, t.target, t.ok ? 'met' : 'MISSED'])]);
 
+const reuse = sshReuseRows();
+
 const results = {
   n: N,
+  sshReuse: reuse,
   loadAverage: { before: loadBefore, after: loadAfter, cpus: os.cpus().length },
   ms,
   ratios: Object.fromEntries(targets.map((t) => [t.what, { value: t.value, target: t.target, met: t.ok }])),
 };
 writeFileSync(path.join(root, 'bench/last-cli.json'), `${JSON.stringify(results, null, 2)}\n`);
+
+/**
+ * SSH connections kept between runs (the connection holder): `pcmk --host h1,h2,h3 status` cold (no
+ * holder: this run starts it and connects), warm (the holder already holds the three connections)
+ * and direct (--no-reuse), against one `ssh cluster-1 crm_mon -1 --output-as=xml` round trip, all
+ * interleaved in the same rounds. The holder lives in a private directory of this benchmark and is
+ * stopped before each cold run and at the end.
+ */
+function sshReuseRows() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pcmk-bench-reuse-'));
+  const holderDir = path.join(dir, 'holder');
+  const holder = path.join(root, 'dist/bin/pcmk-ssh-holder.js');
+  const stop = () => spawnSync('node', [holder, '--dir', holderDir, '--stop'], { stdio: 'ignore', timeout: 30_000 });
+  const status = ['node', pcmk, 'status', '--no-color', '--host', members.join(','), '-F', sshConfig, '--known-hosts', knownHosts];
+  const env = { ...process.env, NO_COLOR: '1', PCMK_REUSE_DIR: holderDir, PCMK_NO_REUSE: '' };
+  const rows = [
+    ['pcmk --host h1,h2,h3 status, cold (no holder running)', status, stop],
+    ['pcmk --host h1,h2,h3 status, warm (holder running)', status, null],
+    ['pcmk --host h1,h2,h3 status --no-reuse (direct)', [...status, '--no-reuse'], null],
+    ['ssh cluster-1 crm_mon -1 --output-as=xml (one round trip)', ['ssh', '-F', sshConfig, 'cluster-1', 'crm_mon', '-1', '--output-as=xml'], null],
+  ];
+  const t = Object.fromEntries(rows.map(([name]) => [name, []]));
+  try {
+    for (let i = -1; i < N; i++) {
+      for (const [name, argv, before] of rows) {
+        before?.();
+        const t0 = performance.now();
+        const r = spawnSync(argv[0], argv.slice(1), { env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30, timeout: 120_000 });
+        const took = performance.now() - t0;
+        if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status ?? r.signal}: ${String(r.stderr).slice(0, 300)}`);
+        if (i >= 0) t[name].push(took); // round -1 warms up
+      }
+    }
+  } finally {
+    stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const m = Object.fromEntries(rows.map(([name]) => [name, median(t[name])]));
+  const trip = m['ssh cluster-1 crm_mon -1 --output-as=xml (one round trip)'];
+  printTable(`SSH connections kept between runs (median of ${N} interleaved rounds after a warm-up round)`, [
+    ['command', 'wall', 'vs one ssh round trip', 'target <= 1.5x'],
+    ...Object.entries(m).map(([k, v]) => [k, fmt(v), `${(v / trip).toFixed(2)}x`, k.startsWith('ssh ') ? '' : v / trip <= 1.5 ? 'met' : 'MISSED']),
+  ]);
+  return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, { ms: v, vsSshRoundTrip: v / trip, met: v / trip <= 1.5 }]));
+}
 console.log('\nsaved bench/last-cli.json');
 process.exit(0);

@@ -15,6 +15,8 @@ export interface ConnectionOptions {
   timeoutMs: number;
   /** Run the tools of every host through this prefix (split on spaces, no shell). */
   prefix: string[];
+  /** Keep SSH connections between runs in the connection holder (off with --no-reuse). */
+  reuse: boolean;
 }
 
 export interface GlobalOptions extends ConnectionOptions {
@@ -48,6 +50,7 @@ export function defaultOptions(): GlobalOptions {
     knownHosts: [],
     timeoutMs: 10_000,
     prefix: [],
+    reuse: true,
     json: false,
     yes: false,
     dryRun: false,
@@ -100,6 +103,9 @@ export function parseArgs(argv: string[]): ParsedArgs {
         break;
       case 'local':
         options.local = true;
+        break;
+      case 'no-reuse':
+        options.reuse = false;
         break;
       case 'cib':
         options.cib = value();

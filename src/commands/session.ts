@@ -51,6 +51,25 @@ export async function openTarget(o: GlobalOptions, inventory?: Inventory): Promi
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** dist/pcmk-agent.cjs, from the dist/pcmk*.mjs bundles and from dist/commands/session.js alike. */
 export const AGENT_BUNDLE = path.resolve(path.basename(here) === 'dist' ? here : path.dirname(here), 'pcmk-agent.cjs');
+/** dist/bin/pcmk-ssh-holder.js (the holder runs from tsc's output), from the bundles and dist/commands alike. */
+export const HOLDER_ENTRY = path.resolve(path.basename(here) === 'dist' ? here : path.dirname(here), 'bin/pcmk-ssh-holder.js');
+
+/**
+ * Whether and where SSH connections are kept between runs: on unless --no-reuse or
+ * PCMK_NO_REUSE=1; the holder's directory ($PCMK_REUSE_DIR, else per user) and idle time
+ * ($PCMK_REUSE_IDLE seconds, default 60). Null when off.
+ */
+export function reuseSettings(
+  o: Pick<GlobalOptions, 'reuse'>,
+  env: Record<string, string | undefined>,
+  uid: number,
+  defaultDir: (env: Record<string, string | undefined>, uid: number) => string,
+): { dir: string; idleMs: number } | null {
+  const off = (env.PCMK_NO_REUSE ?? '') !== '' && env.PCMK_NO_REUSE !== '0';
+  if (!o.reuse || off) return null;
+  const idle = Number(env.PCMK_REUSE_IDLE ?? 60);
+  return { dir: env.PCMK_REUSE_DIR || defaultDir(env, uid), idleMs: (Number.isFinite(idle) && idle > 0 ? idle : 60) * 1000 };
+}
 
 export class SessionError extends Error {
   constructor(
@@ -167,12 +186,14 @@ export class Session {
     read: ReadScope = 'full',
   ) {
     if (target.kind === 'ssh') {
-      const { SshPool, SshHostSource, TransportError } = loadedTransport();
+      const { SshPool, SshHostSource, TransportError, defaultReuseDir } = loadedTransport();
       const runnerClosed = (r: unknown): boolean => !!(r as { conn?: { closed?: boolean } }).conn?.closed;
+      const reuse = reuseSettings(o, process.env, process.getuid?.() ?? 0, defaultReuseDir);
       this.pool = new SshPool({
         configFile: target.sshConfig ?? undefined,
         knownHostsFiles: target.knownHosts,
         connectTimeoutMs: o.timeoutMs,
+        ...(reuse ? { reuse: { ...reuse, holderEntry: HOLDER_ENTRY, onProblem: (m: string) => printError(m) } } : {}),
       });
       const pool = this.pool;
       this.sources = target.hosts.map(

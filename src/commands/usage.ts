@@ -222,6 +222,7 @@ export const CONNECTION_OPTIONS: readonly OptionSpec[] = [
   { flag: '--known-hosts', value: 'FILE', kind: 'file', help: 'extra known_hosts' },
   { flag: '--timeout', value: 'S', kind: 'text', help: 'per-host timeout (default 10)' },
   { flag: '--prefix', value: '"CMD"', kind: 'text', help: 'run tools through CMD' },
+  { flag: '--no-reuse', help: 'connect directly; do not keep SSH connections between runs (PCMK_NO_REUSE=1)' },
 ];
 
 /** Options of every changing command. */
@@ -352,7 +353,7 @@ export function commandUsage(specs: readonly CommandSpec[]): string {
 /** The usage of pcmk-top, from the same option table. */
 export function topUsage(): string {
   return [
-    'usage: pcmk-top [--cluster NAME | --host H[,H...] | --local | --cib FILE] [-F FILE] [--known-hosts FILE] [--read-only]',
+    'usage: pcmk-top [--cluster NAME | --host H[,H...] | --local | --cib FILE] [-F FILE] [--known-hosts FILE] [--no-reuse] [--read-only]',
     '',
     'The live console: nodes, resources, failures, fencing and constraints of every host, kept up to date.',
     '',

@@ -6,8 +6,11 @@
  * PCMK_SANDBOX=none skips all this, for the files that do not use the cluster (transport-sshd).
  */
 import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stopHolder } from '../../src/transport/ssh/held-client.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const sandbox = path.join(root, 'test/sandbox/sandbox.sh');
@@ -30,8 +33,20 @@ function exists(): boolean {
   }
 }
 
-export default async function setup(): Promise<() => void> {
-  if (process.env.PCMK_SANDBOX === 'none') return () => {};
+/**
+ * The tests run pcmk with PCMK_NO_REUSE=1 (vitest.config.ts); only ssh-reuse.test.ts starts
+ * connection holders, in its own pcmk-reuse-test-* directory, and stops them. Any a crashed run
+ * left behind are stopped here, so no holder outlives the run.
+ */
+async function stopTestHolders(): Promise<void> {
+  for (const base of readdirSync(tmpdir()).filter((n) => n.startsWith('pcmk-reuse-test-'))) {
+    const dir = path.join(tmpdir(), base);
+    for (const sub of readdirSync(dir)) await stopHolder(path.join(dir, sub)).catch(() => null);
+  }
+}
+
+export default async function setup(): Promise<() => Promise<void>> {
+  if (process.env.PCMK_SANDBOX === 'none') return stopTestHolders;
   let started = false;
   // CI starts from a clean cluster; leftovers of an earlier run (namespaces whose processes are
   // gone) are rebuilt at once.
@@ -45,7 +60,8 @@ export default async function setup(): Promise<() => void> {
     execFileSync('bash', [sandbox, 'up', '--bundle'], { stdio: 'inherit', timeout: 15 * 60_000 });
     started = true;
   }
-  return () => {
+  return async () => {
+    await stopTestHolders();
     if (process.env.PCMK_SANDBOX_KEEP === '1') return;
     if (started || process.env.PCMK_SANDBOX_DOWN === '1') {
       execFileSync('bash', [sandbox, 'down'], { stdio: 'inherit', timeout: 5 * 60_000 });

@@ -1,12 +1,11 @@
 /**
  * The SSH transport against a real OpenSSH server that this file starts itself on 127.0.0.1
- * (generated host and client keys, its own sshd_config), so it does not depend on the sandbox
- * cluster. Needs root (sshd) and /usr/sbin/sshd.
+ * (sshd-harness.ts), so it does not depend on the sandbox cluster. Needs root (sshd) and
+ * /usr/sbin/sshd.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Aggregator } from '../../src/aggregate/aggregator.js';
@@ -16,155 +15,29 @@ import { HostKeyError, TransportError } from '../../src/transport/errors.js';
 import { SshHostSource } from '../../src/transport/host-source.js';
 import { SshPool, type TransportOptions } from '../../src/transport/ssh/index.js';
 import { SshToolRunner } from '../../src/transport/ssh-tool-runner.js';
-
-const FAKE_AGENT = path.resolve(__dirname, '../fixtures/transport-fake-agent.cjs');
-const T = 10_000;
+import { FAKE_AGENT, freePort, startTestSshd, T, type TestSshd } from './sshd-harness.js';
 
 let dir = '';
 let port = 0;
-let sshd: ChildProcess | null = null;
-let hostPub = '';
-let otherHostPub = '';
+let config = '';
+let sshd: TestSshd | null = null;
 const pools: SshPool[] = [];
-
-function keygen(file: string): string {
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'pcmk-test', '-f', file], { timeout: T });
-  return readFileSync(`${file}.pub`, 'utf8').trim();
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-async function waitForPort(p: number, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const c = net.connect(p, '127.0.0.1');
-      c.once('data', () => {
-        c.destroy();
-        resolve(true);
-      });
-      c.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`sshd did not listen on 127.0.0.1:${p}`);
-}
-
-function writeSshConfig(name: string, body: string): string {
-  const f = path.join(dir, name);
-  writeFileSync(f, body);
-  return f;
-}
+let writeSshConfig: TestSshd['writeSshConfig'] = () => '';
 
 /** A pool with the test's config; never the user's agent or ~/.ssh. */
 function pool(configFile: string, extra: Partial<TransportOptions> = {}): SshPool {
-  const p = new SshPool({
-    configFile,
-    agentSocket: null,
-    resolveEnv: { homeDir: dir, localUser: 'root', localHost: 'console', uid: 0, env: {} },
-    connectTimeoutMs: 5000,
-    ...extra,
-  });
+  const p = new SshPool(sshd!.poolOptions(configFile, extra));
   pools.push(p);
   return p;
 }
 
-function hostBlock(alias: string, knownHosts: string, more = ''): string {
-  return [
-    `Host ${alias}`,
-    '  HostName 127.0.0.1',
-    `  Port ${port}`,
-    '  User root',
-    `  IdentityFile ${dir}/id_client`,
-    '  IdentitiesOnly yes',
-    `  UserKnownHostsFile ${knownHosts}`,
-    '  GlobalKnownHostsFile none',
-    more,
-    '',
-  ].join('\n');
-}
-
-let config = '';
-
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'pcmk-sshd-'));
-  chmodSync(dir, 0o755);
-  mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
-  hostPub = keygen(path.join(dir, 'host_ed25519'));
-  otherHostPub = keygen(path.join(dir, 'other_host_ed25519'));
-  const clientPub = keygen(path.join(dir, 'id_client'));
-  keygen(path.join(dir, 'id_stranger'));
-  writeFileSync(path.join(dir, 'authorized_keys'), `${clientPub}\n`);
-  mkdirSync(path.join(dir, 'bin'));
-  // An installed agent on the server's PATH (only for the 'agent' mode test's sshd PATH).
-  writeFileSync(path.join(dir, 'bin', 'pcmk-agent'), `#!/bin/sh\nexec ${process.execPath} ${FAKE_AGENT} "$@" --node installed\n`);
-  chmodSync(path.join(dir, 'bin', 'pcmk-agent'), 0o755);
-  port = await freePort();
-  const cfg = [
-    `Port ${port}`,
-    'ListenAddress 127.0.0.1',
-    `HostKey ${dir}/host_ed25519`,
-    `PidFile ${dir}/sshd.pid`,
-    `AuthorizedKeysFile ${dir}/authorized_keys`,
-    'StrictModes no',
-    'UsePAM no',
-    'PasswordAuthentication no',
-    'KbdInteractiveAuthentication no',
-    'PermitRootLogin prohibit-password',
-    'AllowTcpForwarding yes',
-    'MaxSessions 10',
-    // Every command runs through root's login shell, and bash reads ~/.bashrc for commands from
-    // sshd unless it is a nested shell: SHLVL=1 keeps this machine's dotfiles (a pyenv init is
-    // about thirty processes per command) out of what these tests measure.
-    `SetEnv PATH=${dir}/bin:/usr/local/bin:/usr/bin:/bin TMPDIR=${dir}/remote-tmp SHLVL=1`,
-    'LogLevel ERROR',
-  ].join('\n');
-  writeFileSync(path.join(dir, 'sshd_config'), `${cfg}\n`);
-  mkdirSync(path.join(dir, 'remote-tmp'));
-  execFileSync('/usr/sbin/sshd', ['-t', '-f', path.join(dir, 'sshd_config')], { timeout: T });
-  sshd = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', path.join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  await waitForPort(port, 10_000);
-
-  writeFileSync(path.join(dir, 'known_hosts'), `[127.0.0.1]:${port} ${hostPub}\n`);
-  writeFileSync(path.join(dir, 'known_hosts.changed'), `# old key\n[127.0.0.1]:${port} ${otherHostPub}\n`);
-  writeFileSync(path.join(dir, 'known_hosts.empty'), '');
-  config = writeSshConfig(
-    'ssh_config',
-    [
-      hostBlock('good', `${dir}/known_hosts`),
-      hostBlock('unknown-key', `${dir}/known_hosts.empty`),
-      hostBlock('changed-key', `${dir}/known_hosts.changed`),
-      hostBlock('via-jump', `${dir}/known_hosts`, '  ProxyJump good'),
-      [
-        'Host stranger',
-        '  HostName 127.0.0.1',
-        `  Port ${port}`,
-        '  User root',
-        `  IdentityFile ${dir}/id_stranger`,
-        `  UserKnownHostsFile ${dir}/known_hosts`,
-        '',
-      ].join('\n'),
-    ].join('\n'),
-  );
+  sshd = await startTestSshd();
+  ({ dir, port, config, writeSshConfig } = sshd);
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all(pools.map((p) => p.closeAll()));
-  if (sshd && sshd.exitCode === null) {
-    sshd.kill('SIGTERM');
-    await new Promise((r) => sshd!.once('exit', r));
-  }
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await sshd?.stop(pools);
 });
 
 describe('SSH transport against a real sshd', () => {

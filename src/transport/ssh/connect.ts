@@ -10,7 +10,7 @@ import { SshConnection } from './connection.js';
 import { openClient } from './handshake.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_CHANNELS, targetOf, type TransportOptions } from './options.js';
 
-const MAX_JUMP_DEPTH = 8;
+export const MAX_JUMP_DEPTH = 8;
 
 export interface ConnectContext {
   opts: TransportOptions;

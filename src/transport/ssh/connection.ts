@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
-import type { Client, ClientChannel } from 'ssh2';
+import type { ClientChannel } from 'ssh2';
 import { TransportError } from '../errors.js';
 import type { ResolvedHost } from '../ssh-config.js';
 import { ChannelSlots } from './channels.js';
@@ -24,6 +24,21 @@ export interface OpenOptions {
   label?: string;
 }
 
+type ChannelCallback = (err: Error | undefined, channel: ClientChannel) => void;
+
+/**
+ * What a connection needs from its SSH client: ssh2's Client, or the relay to the connection
+ * holder (held-client.ts), which keeps the connection between runs.
+ */
+export interface SshClientLike {
+  exec(command: string, cb: ChannelCallback): unknown;
+  forwardOut(srcIP: string, srcPort: number, dstIP: string, dstPort: number, cb: ChannelCallback): unknown;
+  end(): unknown;
+  destroy(): unknown;
+  on(event: 'error', listener: (err: Error & { level?: string }) => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
+}
+
 /** One authenticated SSH connection (possibly through jump hosts). Emits 'close' (err?: Error). */
 export class SshConnection extends EventEmitter {
   readonly host: string;
@@ -39,7 +54,7 @@ export class SshConnection extends EventEmitter {
   private readonly running = new Set<(e: TransportError) => void>();
 
   constructor(
-    private readonly client: Client,
+    private readonly client: SshClientLike,
     resolved: ResolvedHost,
     host: string,
     private readonly jumps: SshConnection[] = [],
@@ -98,7 +113,11 @@ export class SshConnection extends EventEmitter {
     } catch (e) {
       throw this.execError((e as Error).message, e);
     }
-    const what = opts.label ?? argv.join(' ');
+    return this.openCommand(command, opts.label ?? argv.join(' '), opts);
+  }
+
+  /** openExec() for a command string already quoted (the connection holder relays these). */
+  async openCommand(command: string, what: string, opts: OpenOptions = {}): Promise<ClientChannel> {
     const waitMs = opts.waitMs ?? DEFAULT_EXEC_TIMEOUT_MS;
     const deadline = performance.now() + waitMs;
     let urgent = opts.urgent ?? false;

@@ -12,3 +12,7 @@ export { channelExit, RemoteProcess, type PidSignaller, type ProcessExit } from 
 export { SshConnection, type OpenOptions } from './connection.js';
 export { connectResolved, resolveJump, type ConnectContext } from './connect.js';
 export { SshPool } from './pool.js';
+export { connectHeld, holderStatus, stopHolder, startHolder, HeldClient, type ReuseOptions } from './held-client.js';
+export { Holder, DEFAULT_IDLE_MS } from './holder.js';
+export { defaultReuseDir, ensurePrivateDir, privateDirProblem, ReuseDirError, socketPath } from './reuse-dir.js';
+export { reuseKey, planRoute, heldSettings, fileDigest } from './reuse-key.js';

@@ -1,5 +1,6 @@
 /** What a caller may set for SSH connections and commands, and the defaults. */
 import type { ResolveEnv, ResolvedHost, SshConfig } from '../ssh-config.js';
+import type { ReuseOptions } from './held-client.js';
 
 export interface TransportOptions {
   /** `-F FILE`; without it ~/.ssh/config and /etc/ssh/ssh_config are read. */
@@ -26,6 +27,11 @@ export interface TransportOptions {
    * 10). A host that refuses a session while others are open lowers this for its connection.
    */
   maxChannels?: number;
+  /**
+   * Keep connections between runs in the connection holder (holder.ts); without it every run
+   * connects directly (`--no-reuse`).
+   */
+  reuse?: ReuseOptions;
   /** Receives non-fatal notes (config warnings, skipped keys). */
   onWarning?: (host: string, message: string) => void;
 }

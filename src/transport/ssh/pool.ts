@@ -1,11 +1,15 @@
 /**
  * Connections reused across the commands of one run (SshPool): one per resolved target, jump hosts
  * included, made once and shared; a closed connection is dropped and made again on the next use.
+ * With `reuse`, the connections are kept between runs by the connection holder (held-client.ts);
+ * when the holder cannot be used the run connects directly.
  */
 import { loadSshConfig, localResolveEnv, resolveHost, type ResolveEnv, type ResolvedHost, type SshConfig } from '../ssh-config.js';
 import { connectResolved, resolveJump, type ConnectContext } from './connect.js';
 import type { SshConnection } from './connection.js';
+import { connectHeld } from './held-client.js';
 import { targetOf, type TransportOptions } from './options.js';
+import { heldSettings, planRoute } from './reuse-key.js';
 
 /**
  * Connections reused across the commands of one run, keyed by the resolved target (user, host,
@@ -15,6 +19,7 @@ export class SshPool {
   private readonly config: SshConfig;
   private readonly renv: ResolveEnv;
   private readonly conns = new Map<string, Promise<SshConnection>>();
+  private reuseProblem: string | null = null;
 
   constructor(private readonly opts: TransportOptions = {}) {
     this.renv = opts.resolveEnv ?? localResolveEnv();
@@ -49,7 +54,7 @@ export class SshPool {
         return this.getResolved(spec.host, jr, d);
       },
     };
-    const p = connectResolved(host, r, ctx, depth).then((conn) => {
+    const p = this.connect(host, r, ctx, depth).then((conn) => {
       const drop = (): void => {
         if (this.conns.get(key) === p) this.conns.delete(key);
       };
@@ -62,6 +67,22 @@ export class SshPool {
       if (this.conns.get(key) === p) this.conns.delete(key);
     });
     return p;
+  }
+
+  private async connect(host: string, r: ResolvedHost, ctx: ConnectContext, depth: number): Promise<SshConnection> {
+    const reuse = this.opts.reuse;
+    if (reuse && depth === 0) {
+      const onProblem = (message: string): void => {
+        // Said once per run; the run goes on with direct connections.
+        if (!this.reuseProblem) reuse.onProblem?.(message);
+        this.reuseProblem = message;
+      };
+      if (!this.reuseProblem) {
+        const held = await connectHeld(planRoute(host, r, this.config, this.renv), heldSettings(this.opts, this.config, this.renv), { ...reuse, onProblem }, this.opts.onWarning);
+        if (held) return held;
+      }
+    }
+    return connectResolved(host, r, ctx, depth);
   }
 
   /** Closes every pooled connection. */
