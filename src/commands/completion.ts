@@ -111,8 +111,8 @@ export function expectedAtCursor(program: string, before: readonly string[], cur
 /** Names of a kind from the cluster (resources, nodes) or the inventory (clusters); [] when nobody answers in time. */
 export async function namesOf(kind: ValueKind, o: GlobalOptions, timeoutMs: number): Promise<string[]> {
   if (kind === 'cluster') {
-    const { Inventory } = await import('./inventory.js');
-    return new Inventory().list().map((c) => c.name);
+    const { openInventory } = await import('./inventory.js');
+    return (await openInventory()).list().map((c) => c.name);
   }
   if (kind !== 'resource' && kind !== 'node') return [];
   const { openTarget, Session } = await import('./session.js');
