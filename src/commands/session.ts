@@ -49,10 +49,12 @@ export async function openTarget(o: GlobalOptions, inventory?: Inventory): Promi
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-/** dist/pcmk-agent.cjs, from the dist/pcmk*.mjs bundles and from dist/commands/session.js alike. */
-export const AGENT_BUNDLE = path.resolve(path.basename(here) === 'dist' ? here : path.dirname(here), 'pcmk-agent.cjs');
-/** dist/bin/pcmk-ssh-holder.js (the holder runs from tsc's output), from the bundles and dist/commands alike. */
-export const HOLDER_ENTRY = path.resolve(path.basename(here) === 'dist' ? here : path.dirname(here), 'bin/pcmk-ssh-holder.js');
+/** dist/, seen from the dist/pcmk*.mjs bundles and from dist/commands/session.js alike. */
+const distDir = path.basename(here) === 'dist' ? here : path.dirname(here);
+/** dist/pcmk-agent.cjs */
+export const AGENT_BUNDLE = path.join(distDir, 'pcmk-agent.cjs');
+/** dist/bin/pcmk-ssh-holder.js (the holder runs from tsc's output). */
+export const HOLDER_ENTRY = path.join(distDir, 'bin/pcmk-ssh-holder.js');
 
 /**
  * Whether and where SSH connections are kept between runs: on unless --no-reuse or
