@@ -7,7 +7,7 @@ if [ "$(id -u)" != 0 ]; then
   echo "demo: the sandbox cluster is built in network namespaces and needs root: sudo npm run demo" >&2
   exit 1
 fi
-[ -f dist/pcmk-agent.cjs ] && [ -f dist/commands/top-bin.js ] || npm run --silent build
+[ -f dist/pcmk-agent.cjs ] && [ -f dist/pcmk-top.mjs ] || npm run --silent build
 if ! bash test/sandbox/sandbox.sh status >/dev/null 2>&1; then
   echo "demo: bringing the sandbox cluster up (about 40 s)..."
   bash test/sandbox/sandbox.sh up --bundle

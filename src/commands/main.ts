@@ -4,7 +4,7 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs, UsageError, type GlobalOptions, type ParsedArgs } from './args.js';
 import { failcountLines, renderConstraints, renderNodes, renderResources, renderStatus, table } from './render.js';
-import { createOutput, printError, styleFor, terminalText, type Output, type Style } from './output.js';
+import { createOutput, styleFor, terminalText, type Output, type Style } from './output.js';
 import { openTarget, OutcomeUnknownError, Session, SessionError } from './session.js';
 import { actionScope, changesCluster, isDestructive, type Action, type OnOff } from '../model/actions.js';
 import type { ActionResponse } from '../agent/actions/handle.js';
@@ -149,7 +149,7 @@ export async function main(argv: string[], io?: { out?: (s: string) => void; err
   try {
     p = parseArgs(argv);
   } catch (e) {
-    printError(`pcmk: ${(e as Error).message}\n\n${USAGE}`);
+    createOutput({ out: io?.out, err: io?.err }, false, styleFor({ isTTY: false })).err(`pcmk: ${(e as Error).message}\n\n${usageFor(commandWordsIn(argv))}`);
     return EXIT.usage;
   }
   const o: GlobalOptions = p.options;
@@ -263,6 +263,16 @@ export function auditLine(e: AuditEntry): string {
   const r = e.result;
   const outcome = r.outcome === 'unknown' || r.ok === null ? 'OUTCOME UNKNOWN' : r.ok === false ? `FAILED ${r.message}` : 'ok';
   return `${e.time}  ${route}  ${e.summary}${e.requestId ? `  [${e.requestId}]` : ''}  ${outcome}`;
+}
+
+/**
+ * The command words of an argument list that did not parse: the first run of bare words that names
+ * a command (`--host h1 move --bogus` -> move), else none.
+ */
+function commandWordsIn(argv: readonly string[]): string[] {
+  const bare = argv.filter((a) => !a.startsWith('-'));
+  for (let i = 0; i < bare.length; i++) if (findCommands(bare.slice(i)).length) return bare.slice(i);
+  return [];
 }
 
 /** The usage to show after a usage error: the command's own when it names one, else every command's. */

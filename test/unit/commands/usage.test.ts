@@ -94,6 +94,15 @@ describe('pcmk help', () => {
     expect(r.err.split('\n').slice(0, 3)).toEqual(['pcmk: move needs a resource', '', 'usage: pcmk move RSC [NODE] [--keep-constraint] [--lifetime PT1H]']);
   });
 
+  it("an unknown option of a known command shows that command's usage, wherever the command word sits", async () => {
+    for (const argv of [['move', '--bogus'], ['--host', 'h1', 'move', '--bogus']]) {
+      const r = await run(argv);
+      expect(r.code).toBe(64);
+      expect(r.err.split('\n').slice(0, 3), argv.join(' ')).toEqual(['pcmk: unknown option --bogus', '', 'usage: pcmk move RSC [NODE] [--keep-constraint] [--lifetime PT1H]']);
+    }
+    expect((await run(['--bogus'])).err).toMatch(/^pcmk: unknown option --bogus\n\nusage: pcmk \[options\] <command>/);
+  });
+
   it('a synopsis written by hand names every argument and option of its command', () => {
     for (const c of COMMANDS.filter((x) => x.synopsis)) {
       for (const a of c.args) expect(c.synopsis, commandName(c)).toContain(a.name);
