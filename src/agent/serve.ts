@@ -19,6 +19,7 @@ export const AGENT_VERSION = VERSION;
 export interface ServeHandlers {
   action?: (req: Extract<ClientRequest, { type: 'action' }>) => Promise<unknown>;
   fenceCheck?: () => Promise<unknown>;
+  why?: (req: Extract<ClientRequest, { type: 'why' }>) => Promise<unknown>;
 }
 
 export class ProtocolError extends Error {
@@ -48,6 +49,9 @@ export function parseRequest(line: string): ClientRequest {
     case 'ping':
     case 'fence-check':
       return { id, type: m.type };
+    case 'why':
+      if (typeof m.resource !== 'string' || (m.node !== undefined && typeof m.node !== 'string')) throw new ProtocolError('bad-request', 'why needs "resource" (and optionally "node") as strings');
+      return { id, type: 'why', resource: m.resource, ...(typeof m.node === 'string' ? { node: m.node } : {}) };
     case 'watch':
       return {
         id,
@@ -79,6 +83,7 @@ export function serve(agent: Agent, input: Readable, output: Writable, handlers:
   const caps: Capability[] = ['snapshot', 'watch'];
   if (handlers.action) caps.push('action');
   if (handlers.fenceCheck) caps.push('fence-check');
+  if (handlers.why) caps.push('why');
   send({
     type: 'hello',
     protocol: PROTOCOL_VERSION,
@@ -134,6 +139,10 @@ export function serve(agent: Agent, input: Readable, output: Writable, handlers:
       case 'fence-check':
         if (!handlers.fenceCheck) throw new ProtocolError('unsupported', 'this agent does not run fencing checks');
         send({ id: req.id, type: 'fence-check', result: await handlers.fenceCheck() });
+        return;
+      case 'why':
+        if (!handlers.why) throw new ProtocolError('unsupported', 'this agent does not answer why');
+        send({ id: req.id, type: 'why', result: await handlers.why(req) });
         return;
     }
   };

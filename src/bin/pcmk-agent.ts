@@ -1,5 +1,5 @@
 /** Composition root of `pcmk-agent` (also the entry of the single-file bundle). */
-import { handleAction } from '../agent/actions/index.js';
+import { handleAction, handleWhy, parseWhyRequest } from '../agent/actions/index.js';
 import { main } from '../agent/main.js';
 import { fenceCheckHandler } from '../fencing/readiness/index.js';
 
@@ -12,6 +12,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 main(process.argv.slice(2), ({ runner, cibFile }) => ({
   action: (req) => handleAction(req, { runner, cibFile }),
   fenceCheck: fenceCheckHandler({ runner, cibFile }),
+  why: (req) => handleWhy(parseWhyRequest(req), { runner, cibFile }),
 })).then(
   (code) => {
     process.exitCode = code;

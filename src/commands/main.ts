@@ -184,6 +184,15 @@ export async function main(argv: string[], io?: { out?: (s: string) => void; err
       return await fencingCommand(p, w, () => new Session(target, o, false));
     }
 
+    if (cmd === 'why') {
+      const { whyCommand } = await import('./why.js');
+      const session = new Session(await openTarget(o), o, false);
+      try {
+        return await whyCommand(p, w, session);
+      } finally {
+        await session.close();
+      }
+    }
     const reading = ['status', 'nodes', 'resources', 'constraints'].includes(cmd);
     if (!reading && !ACTION_COMMANDS.has(cmd)) throw new UsageError(unknownCommand(cmd));
     const action = reading ? null : toAction(p);

@@ -107,6 +107,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   { words: ['resources'], args: [{ name: 'ID', kind: 'resource', optional: true }], options: [json], summary: 'the resource tree, with bundle replicas', group: 'Reading', exits: [...READ_EXITS, 'noSuchResource'] },
   { words: ['constraints'], args: [], options: [json], summary: 'location/order/colocation; cli-prefer/cli-ban and expired marked', group: 'Reading', exits: READ_EXITS },
   { words: ['failcount', 'show'], args: [RSC(true)], options: [node, json], summary: 'fail counts per operation', group: 'Reading', exits: ['failed', 'noHost', 'notConnected', 'refused'] },
+  {
+    words: ['why'],
+    args: [RSC(), NODE(true)],
+    options: [json],
+    summary: 'where RSC runs, or why it does not (on NODE): scheduler scores, causes, the next command',
+    group: 'Reading',
+    exits: [...READ_EXITS, 'failed', 'noSuchResource'],
+  },
   { words: ['log'], args: [], options: [json], summary: 'the local audit log of every change made from this machine', group: 'Reading', local: true, exits: [] },
 
   {

@@ -7,7 +7,7 @@ import type { ClusterSnapshot } from './snapshot.js';
 
 export const PROTOCOL_VERSION = 1;
 
-export type Capability = 'snapshot' | 'watch' | 'action' | 'fence-check';
+export type Capability = 'snapshot' | 'watch' | 'action' | 'fence-check' | 'why';
 
 /** First line the agent writes. */
 export interface HelloMessage {
@@ -27,7 +27,9 @@ export type ClientRequest =
   | { id: string; type: 'unwatch' }
   | { id: string; type: 'ping' }
   | ActionRequestMessage
-  | { id: string; type: 'fence-check' };
+  | { id: string; type: 'fence-check' }
+  /** Read-only: where RESOURCE runs or why it does not (on NODE). */
+  | { id: string; type: 'why'; resource: string; node?: string };
 
 /** A named action; the host re-validates it against its CIB and plans argv itself. */
 export interface ActionRequestMessage {
@@ -49,4 +51,5 @@ export type AgentMessage =
   | { id: string; type: 'unwatched' }
   | { id: string; type: 'action-result'; result: unknown }
   | { id: string; type: 'fence-check'; result: unknown }
+  | { id: string; type: 'why'; result: unknown }
   | { id: string | null; type: 'error'; code: string; message: string; exitCode?: number };

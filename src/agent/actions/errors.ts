@@ -5,6 +5,7 @@
  * 109 several locations, 113 unsatisfiable, 124 timeout, 102 not connected. The table is
  * documented in README.md next to this file; a unit test checks the two agree.
  */
+import type { PlacementCause } from '../../model/placement.js';
 
 export const EXIT_CODES = {
   'invalid-request': 64,
@@ -34,15 +35,7 @@ export const EXIT_CODES = {
 export type ActionErrorCode = keyof typeof EXIT_CODES;
 
 /** Why a move cannot reach its target: one constraint (or node state) and what it does. */
-export interface Blocker {
-  /** Constraint id, or null when the reason is not a constraint (node state, allocation score). */
-  constraint: string | null;
-  kind: 'location' | 'ban' | 'rule' | 'colocation' | 'anti-colocation' | 'node' | 'score';
-  /** The resource the constraint applies to (the moved resource, its group/clone, or a resource it depends on). */
-  resource: string;
-  /** One sentence for people. */
-  detail: string;
-}
+export type Blocker = PlacementCause;
 
 export interface ActionErrorDetails {
   /** Nearest existing names for an unknown resource or node. */

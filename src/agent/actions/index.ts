@@ -61,3 +61,4 @@ export { previewPlan, finalizePlan, checkMoveBack, previewLines, queryCib, Works
 export { executePlan, type ExecuteOptions, type ExecutionResult, type StepOutcome, type StepStatus } from './execute.js';
 export { appendAuditLog, readAuditLog, auditEntry, defaultAuditPath, auditUser, type AuditEntry } from './audit.js';
 export { handleAction, type HandleOptions, type ActionResponse } from './handle.js';
+export { handleWhy, parseWhyRequest, type WhyRequest, type WhyResponse } from './why.js';

@@ -864,3 +864,15 @@ export function isReadOnlyAction(name: ActionName): boolean {
   return READ_ONLY_ACTIONS.has(name);
 }
 
+
+/** A `why` question names a configured resource (any level, clone children too) and, optionally, a known node. */
+export function validateWhy(snapshot: ClusterSnapshot, resource: string, node?: string): ActionError | null {
+  const ctx = ctxOf(snapshot);
+  const r = resolveResource(ctx, resource, { allowCloneChild: true });
+  if (r instanceof ActionError) return r;
+  if (node !== undefined) {
+    const n = resolveNode(ctx, node);
+    if (n instanceof ActionError) return n;
+  }
+  return null;
+}

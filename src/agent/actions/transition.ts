@@ -9,7 +9,6 @@
  *   * Move       dummystateful      ( Promoted 18node2 -> Started 18node3 )
  *   * Fence (reboot) hadev3 'peer is no longer part of the cluster'
  */
-import { scoreValue } from '../../model/values.js';
 import { childNamed, childrenNamed, parseXml, XmlSyntaxError, type XmlElement } from '../parse/xml.js';
 
 export type TransitionVerb =
@@ -257,25 +256,8 @@ export function diffTransitions(before: TransitionSummary, after: TransitionSumm
 }
 
 /** resource → node → score, the last value printed for each pair (the final assignment step). */
-export type AllocationScores = Record<string, Record<string, number>>;
-
-/**
- * Parses `crm_simulate --show-scores` lines such as
- * "pcmk__primitive_assign: dregistry allocation score on remote-1: -INFINITY"
- * (older releases: "native_color: ..."). Promotion scores are ignored.
- */
-export function parseAllocationScores(text: string): AllocationScores {
-  const out: AllocationScores = {};
-  const re = /^\s*\S+:\s+(\S+)\s+allocation score on\s+(\S+?):\s+(\S+)\s*$/;
-  for (const line of text.split('\n')) {
-    const m = re.exec(line);
-    if (!m) continue;
-    const v = scoreValue(m[3]!);
-    if (Number.isNaN(v)) continue;
-    (out[m[1]!] ??= {})[m[2]!] = v;
-  }
-  return out;
-}
+export type { AllocationScores } from '../../model/placement.js';
+export { parseAllocationScores } from '../parse/scores.js';
 
 /**
  * Parses `crm_resource --locate --resource R --output-as=xml`: the nodes R runs on.

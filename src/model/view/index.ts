@@ -3,3 +3,4 @@ export * from './resources.js';
 export * from './nodes.js';
 export * from './events.js';
 export * from './constraints.js';
+export * from './why.js';

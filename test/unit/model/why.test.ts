@@ -1,0 +1,57 @@
+/** The pure explanation, on Pacemaker's CTS CIBs as the agent reads them, with the real crm_simulate's scores. */
+import { describe, expect, it } from 'vitest';
+import { explainWhy, pcmkCommand } from '../../../src/model/why.js';
+import { whyLines } from '../../../src/model/view/why.js';
+import { ctsState } from '../agent/actions/helpers.js';
+
+describe('explainWhy', () => {
+  it('a ban on the node it runs on: the cli-ban, pcmk clear RSC NODE, and the winner elsewhere', async () => {
+    const { snapshot, scores } = await ctsState('asymmetrical-order-move.xml');
+    const a = explainWhy(snapshot, scores, 'dummy2');
+    const banned = a.nodes.find((x) => x.node === 'sle12sp2-1')!;
+    expect(banned).toMatchObject({ score: '-INFINITY', runs: true, winner: false });
+    expect(banned.causes.map((c) => [c.kind, c.constraint])).toEqual([['ban', 'cli-ban-dummy2-on-sle12sp2-1']]);
+    expect(a.nodes.find((x) => x.node === 'sle12sp2-2')).toMatchObject({ score: '0', winner: true, causes: [] });
+    expect(a.next?.command).toBe('pcmk clear dummy2 sle12sp2-1');
+    expect(a.verdict).toBe('dummy2 runs on sle12sp2-1, but the scheduler takes it off sle12sp2-1: dummy2 is banned from sle12sp2-1 by cli-ban-dummy2-on-sle12sp2-1 (remove it with: pcmk clear dummy2 sle12sp2-1)');
+  });
+
+  it("a group's target-role stops its members; the group ordered after it names the order and the fix", async () => {
+    const { snapshot, scores } = await ctsState('bug-5014-GROUP-A-stopped-B-stopped.xml');
+    const ip = explainWhy(snapshot, scores, 'ClusterIP');
+    expect(ip.causes.map((c) => [c.kind, c.resource])).toEqual([['target-role', 'ClusterIP']]);
+    const g2 = explainWhy(snapshot, scores, 'group2');
+    expect(g2.causes.map((c) => [c.kind, c.constraint])).toEqual([['order', 'after1then2']]);
+    expect(g2.next?.command).toBe('pcmk enable ClusterIP');
+    expect(g2.unexplained).toEqual([]);
+  });
+
+  it('a -INFINITY nothing explains is called unexplained, never guessed', async () => {
+    const { snapshot, scores } = await ctsState('bug-5014-A-stopped-B-stopped.xml');
+    // The scheduler's answer as given, with one score made -INFINITY for no reason we know.
+    const odd = { ...scores, ClusterIP2: { 'fc16-builder': Number.NEGATIVE_INFINITY } };
+    const snap = { ...snapshot, constraints: { ...snapshot.constraints, order: [] } };
+    const a = explainWhy(snap, odd, 'ClusterIP2');
+    expect(a.unexplained).toEqual(['fc16-builder']);
+    expect(a.nodes[0]!.causes.map((c) => c.kind)).toEqual(['unexplained']);
+    expect(whyLines(a).some((l) => l.text.startsWith('Unexplained -INFINITY on: fc16-builder'))).toBe(true);
+    expect(a.next).toBeNull();
+  });
+
+  it('without scores nothing is called unexplained', async () => {
+    const { snapshot } = await ctsState('bug-5014-A-stopped-B-stopped.xml');
+    const a = explainWhy(snapshot, null, 'ClusterIP2');
+    expect(a.scored).toBe(false);
+    expect(a.unexplained).toEqual([]);
+    expect(a.nodes.every((n) => n.score === null)).toBe(true);
+  });
+});
+
+describe('pcmkCommand', () => {
+  it('prints the command line of each kind of request', () => {
+    expect(pcmkCommand({ name: 'clear', resource: 'dregistry' })).toBe('pcmk clear dregistry');
+    expect(pcmkCommand({ name: 'cleanup', resource: 'dregistry', node: 'cluster-2' })).toBe('pcmk cleanup dregistry --node cluster-2');
+    expect(pcmkCommand({ name: 'resource-maintenance', resource: 'docker', state: 'off' })).toBe('pcmk maintenance off --resource docker');
+    expect(pcmkCommand({ name: 'cluster-maintenance', state: 'off' })).toBe('pcmk maintenance off --cluster');
+  });
+});
