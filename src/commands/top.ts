@@ -12,7 +12,7 @@ import { topUsage } from './usage.js';
 import { versionLine } from '../model/version.js';
 import { openTarget, OutcomeUnknownError, Session } from './session.js';
 import { actionScope, changesCluster, type Action } from '../model/actions.js';
-import type { FenceCheckTable, PlanText, ResultText, TuiActions } from '../tui/types.js';
+import type { FenceCheckTable, PlanText, ResultText, TuiActions, WhyPanel } from '../tui/types.js';
 
 /** From the option table `pcmk help` is rendered from (src/commands/usage.ts). */
 const USAGE = topUsage();
@@ -54,6 +54,12 @@ export function makeActions(session: Session, o: GlobalOptions): TuiActions {
     async fenceCheck(): Promise<FenceCheckTable> {
       const { fenceCheckTable } = await import('./fence-check.js');
       return fenceCheckTable(session);
+    },
+    async why(resource: string, node?: string): Promise<WhyPanel> {
+      const { whyAnswer } = await import('./why.js');
+      const { whyLines } = await import('../model/view/why.js');
+      const a = await whyAnswer(session, resource, node);
+      return { lines: whyLines(a), next: a.next ? { action: a.next.action, command: a.next.command } : null };
     },
   };
 }
@@ -109,6 +115,7 @@ export async function main(argv: string[]): Promise<number> {
     preview: (a) => makeActions(session, o).preview(a),
     run: (a) => makeActions(session, o).run(a),
     fenceCheck: () => makeActions(session, o).fenceCheck(),
+    why: (r, n) => makeActions(session, o).why(r, n),
   };
   const contexts = {
     list: () => inventory.list().map((c) => c.name),

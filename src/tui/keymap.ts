@@ -40,6 +40,7 @@ export type CommandId =
   | 'groupByNode'
   | 'failcounts'
   | 'fenceCheck'
+  | 'why'
   | 'move'
   | 'ban'
   | 'clear'
@@ -140,6 +141,7 @@ export const KEYMAP: readonly Binding[] = [
   { command: 'quit', keys: ['q', 'ctrl-c'], description: 'Quit pcmk-top', category: 'general', screens: 'all', footer: 'q quit', changesCluster: false, danger: false },
   { command: 'groupByNode', keys: ['n'], description: 'Toggle grouping resources by node', category: 'general', screens: ['resources'], footer: 'n by-node', changesCluster: false, danger: false },
   { command: 'failcounts', keys: ['f'], description: 'Show fail counts (detail of the selection)', category: 'general', screens: ['resources', 'failures'], targets: ['resource'], footer: 'f failcounts', changesCluster: false, danger: false },
+  { command: 'why', keys: ['w'], description: 'Why: where the resource runs or why not (scores, causes, the next action on Enter)', category: 'general', screens: ['resources', 'detail'], targets: ['resource'], footer: 'w why', changesCluster: false, danger: false },
   { command: 'fenceCheck', keys: ['t'], description: 'Fencing readiness test (non-destructive)', category: 'general', screens: ['nodes', 'fencing'], footer: 't fence-test', changesCluster: false, danger: false },
   action('move', 'm', 'Move the resource: pick a node, preview, confirm', ['resources', 'detail'], ['resource'], 'm move', ['move']),
   action('ban', 'b', 'Ban the resource from its current node', ['resources', 'detail'], ['resource'], 'b ban', ['ban']),

@@ -4,6 +4,7 @@
  * The TUI only depends on src/model; the aggregator and the action planner are wired in by the
  * caller through these interfaces.
  */
+import type { WhyLine } from '../model/view/why.js';
 import type { Action } from '../model/actions.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
 
@@ -80,6 +81,14 @@ export interface TuiActions {
   preview(action: Action): Promise<PlanText>;
   run(action: Action): Promise<ResultText>;
   fenceCheck(): Promise<FenceCheckTable>;
+  /** Where a resource runs or why it does not (on node), from the host's agent. */
+  why(resource: string, node?: string): Promise<WhyPanel>;
+}
+
+/** The why panel: the answer's lines (the view `pcmk why` prints) and the next action it offers. */
+export interface WhyPanel {
+  lines: WhyLine[];
+  next: { action: Action; command: string } | null;
 }
 
 /** Configured contexts (clusters); switching makes the view source emit the new context's view. */

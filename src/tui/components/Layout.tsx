@@ -16,6 +16,7 @@ import { CommandLine } from './CommandLine.js';
 import { StatusLine } from './StatusLine.js';
 import { Footer } from './Footer.js';
 import { helpLines, VIEWS } from '../keymap.js';
+import { toWhyDetail } from '../view-models/why.js';
 
 function emptyText(view: string, filter: string, hasSnapshot: boolean): string {
   if (!hasSnapshot) return 'no data yet';
@@ -36,6 +37,8 @@ function Body() {
       return <MovePicker resource={o.resource} candidates={o.candidates} cursor={o.cursor} height={layout.body} width={size.columns} />;
     case 'fenceCheck':
       return <FenceCheckView result={o.result} offset={o.offset} height={layout.body} width={size.columns} />;
+    case 'why':
+      return <DetailView model={toWhyDetail(o)} offset={o.offset} height={layout.body} width={size.columns} />;
     case 'contexts':
       return <ContextPicker names={o.names} cursor={o.cursor} current={m.view.context} height={layout.body} width={size.columns} />;
     default:

@@ -2,6 +2,7 @@
  * The root provider: subscribes to the view source, owns the UI store, derives what the layout
  * needs, runs the single input handler and the async effects. No markup here.
  */
+import { toWhyDetail } from '../view-models/why.js';
 import React, { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useApp, useInput, useStdout, type Key } from 'ink';
 import type { ClusterView, TermSize, TuiActions, TuiContexts, ViewSource } from '../types.js';
@@ -192,6 +193,13 @@ export function TuiProvider(props: TuiOptions & { children: React.ReactNode }) {
             (err: unknown) => dispatch({ type: 'fenceCheckReady', requestId: e.requestId, result: { state: 'error', message: errorText(err) } }),
           );
           return;
+        case 'why':
+          if (!acts) return;
+          acts.why(e.resource).then(
+            (value) => dispatch({ type: 'whyReady', requestId: e.requestId, result: { state: 'done', value } }),
+            (err: unknown) => dispatch({ type: 'whyReady', requestId: e.requestId, result: { state: 'error', message: errorText(err) } }),
+          );
+          return;
         case 'switchContext':
           if (!ctxs) return;
           Promise.resolve()
@@ -224,7 +232,7 @@ export function TuiProvider(props: TuiOptions & { children: React.ReactNode }) {
       const height =
         o.kind === 'confirm' || o.kind === 'fenceCheck'
           ? l.body - 3
-          : o.kind === 'help' || o.kind === 'move' || o.kind === 'contexts' || state.detail
+          : o.kind === 'help' || o.kind === 'move' || o.kind === 'contexts' || o.kind === 'why' || state.detail
             ? l.body - 1
             : l.list;
       const ctx: KeyContext = {
@@ -247,6 +255,7 @@ export function TuiProvider(props: TuiOptions & { children: React.ReactNode }) {
           if (o.kind === 'help') return helpLines(ro).length;
           if (o.kind === 'confirm') return confirmLines(o).length;
           if (o.kind === 'fenceCheck' && o.result.state === 'done') return o.result.value.rows.length;
+          if (o.kind === 'why') return toWhyDetail(o).lines.length;
           return 0;
         },
         contexts: ctxs ? ctxs.list() : null,

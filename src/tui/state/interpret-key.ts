@@ -20,6 +20,7 @@ export type Effect =
   | { type: 'preview'; action: Action; requestId: number }
   | { type: 'run'; action: Action; label: string; requestId: number }
   | { type: 'fenceCheck'; requestId: number }
+  | { type: 'why'; resource: string; requestId: number }
   | { type: 'switchContext'; name: string };
 
 export interface KeyContext {
@@ -94,6 +95,17 @@ export function interpretKey(state: UiState, ev: KeyEvent, ctx: KeyContext): Key
     case 'help':
     case 'fenceCheck': {
       if (['escape', 'enter', 'q', '?'].includes(ev.name)) return act({ type: 'cancel' });
+      const m = motionFor(ev.name);
+      return m ? act({ type: 'scroll', motion: m, total: ctx.overlayLines, height: ctx.height }) : none();
+    }
+    case 'why': {
+      if (['escape', 'q', 'w'].includes(ev.name)) return act({ type: 'cancel' });
+      if (ev.name === 'enter') {
+        const next = o.result.state === 'done' ? o.result.value.next : null;
+        if (!next) return act({ type: 'status', tone: 'info', text: o.result.state === 'loading' ? 'waiting for the answer...' : 'no single action fixes this (see the causes)' });
+        if (ctx.readOnly) return act({ type: 'status', tone: 'warn', text: `read-only: ${next.command}` });
+        return confirmAction(state, next.action, next.command.replace(/^pcmk /, ''), isDestructive(next.action.name) ? confirmName(next.action) : null, ctx);
+      }
       const m = motionFor(ev.name);
       return m ? act({ type: 'scroll', motion: m, total: ctx.overlayLines, height: ctx.height }) : none();
     }
@@ -273,6 +285,12 @@ function runBinding(state: UiState, b: Binding, target: Target | null, ctx: KeyC
       return { actions: [{ type: 'quit' }], effects: [{ type: 'quit' }] };
     case 'groupByNode':
       return act({ type: 'toggleGroupByNode' });
+    case 'why': {
+      if (!ctx.hasActions) return act({ type: 'status', tone: 'warn', text: 'why is not available here (no connection to the cluster)' });
+      if (target?.kind !== 'resource') return none();
+      const resource = configuredId(ctx.snapshot, target.id);
+      return { actions: [{ type: 'openWhy', resource, requestId: state.nextRequestId }], effects: [{ type: 'why', resource, requestId: state.nextRequestId }] };
+    }
     case 'fenceCheck':
       if (!ctx.hasActions) return act({ type: 'status', tone: 'warn', text: 'fencing test is not available here (no connection to the cluster)' });
       return { actions: [{ type: 'openFenceCheck', requestId: state.nextRequestId }], effects: [{ type: 'fenceCheck', requestId: state.nextRequestId }] };
@@ -366,6 +384,13 @@ function clusterAction(state: UiState, b: Binding, target: Target | null, ctx: K
     default:
       return none();
   }
+}
+
+/** The name a destructive action's confirmation asks for: what it acts on. */
+function confirmName(a: Action): string {
+  if ('resource' in a && a.resource) return a.resource;
+  if ('node' in a && a.node) return a.node;
+  return 'cluster';
 }
 
 function confirmAction(state: UiState, action: Action, label: string, expected: string | null, ctx: KeyContext): KeyResult {

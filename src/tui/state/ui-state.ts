@@ -3,7 +3,7 @@
  * pure (the async work an intent needs is described as effects by interpret-key.ts).
  */
 import type { Action } from '../../model/actions.js';
-import type { FenceCheckTable, PlanText } from '../types.js';
+import type { FenceCheckTable, PlanText, WhyPanel } from '../types.js';
 import type { Target, Tone } from '../view-models/rows.js';
 import type { MoveTarget } from '../view-models/resources.js';
 import { VIEWS, type ViewId } from '../keymap.js';
@@ -30,6 +30,8 @@ export type Overlay =
       offset: number;
     }
   | { kind: 'fenceCheck'; result: Pending<FenceCheckTable>; requestId: number; offset: number }
+  /** The why panel of a resource; Enter offers its next action (preview, confirm, run). */
+  | { kind: 'why'; resource: string; result: Pending<WhyPanel>; requestId: number; offset: number }
   | { kind: 'contexts'; names: string[]; cursor: number };
 
 export interface StatusLine {
@@ -95,6 +97,8 @@ export type UiAction =
   | { type: 'typeConfirm'; text: string }
   | { type: 'openFenceCheck'; requestId: number }
   | { type: 'fenceCheckReady'; requestId: number; result: Pending<FenceCheckTable> }
+  | { type: 'openWhy'; resource: string; requestId: number }
+  | { type: 'whyReady'; requestId: number; result: Pending<WhyPanel> }
   | { type: 'openContexts'; names: string[] }
   | { type: 'cancel' }
   | { type: 'actionStarted'; requestId: number; label: string }
@@ -134,7 +138,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     }
     case 'scroll': {
       const o = state.overlay;
-      if (o.kind === 'help' || o.kind === 'fenceCheck' || o.kind === 'confirm') {
+      if (o.kind === 'help' || o.kind === 'fenceCheck' || o.kind === 'confirm' || o.kind === 'why') {
         return { ...state, overlay: { ...o, offset: scrollOffset(o.offset, action.motion, action.total, action.height) } };
       }
       if (state.detail) {
@@ -204,6 +208,15 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       };
     case 'fenceCheckReady':
       if (state.overlay.kind !== 'fenceCheck' || state.overlay.requestId !== action.requestId) return state;
+      return { ...state, overlay: { ...state.overlay, result: action.result } };
+    case 'openWhy':
+      return {
+        ...state,
+        nextRequestId: Math.max(state.nextRequestId, action.requestId + 1),
+        overlay: { kind: 'why', resource: action.resource, result: { state: 'loading' }, requestId: action.requestId, offset: 0 },
+      };
+    case 'whyReady':
+      if (state.overlay.kind !== 'why' || state.overlay.requestId !== action.requestId) return state;
       return { ...state, overlay: { ...state.overlay, result: action.result } };
     case 'openContexts':
       return { ...state, overlay: { kind: 'contexts', names: action.names, cursor: 0 } };

@@ -6,7 +6,9 @@ import { render, cleanup } from 'ink-testing-library';
 import { App, type AppProps } from '../../../src/tui/app.js';
 import { createViewStore } from '../../../src/tui/view-source.js';
 import { colorEnabled, toneStyle } from '../../../src/tui/components/theme.js';
-import type { FenceCheckTable, PlanText, ResultText, TuiActions } from '../../../src/tui/types.js';
+import type { FenceCheckTable, PlanText, ResultText, TuiActions, WhyPanel } from '../../../src/tui/types.js';
+import { explainWhy } from '../../../src/model/why.js';
+import { whyLines } from '../../../src/model/view/why.js';
 import type { Action as TuiAction } from '../../../src/model/actions.js';
 import type { ViewId } from '../../../src/tui/keymap.js';
 import { NOW, largeSnapshot, realSnapshot, sandboxSnapshot, viewOf } from './fixtures.js';
@@ -122,6 +124,12 @@ class FakeActions implements TuiActions {
     this.calls.push('fenceCheck');
     return { ok: true, columns: ['NODE', 'DEVICE', 'STATUS'], rows: [['cluster-1', 'fence-ipmi', 'ok']] };
   }
+  /** The real explanation of the fixture snapshot (no scheduler scores here), offering a clear as its next step. */
+  async why(resource: string): Promise<WhyPanel> {
+    this.calls.push(`why ${resource}`);
+    const next = { action: { name: 'clear' as const, resource }, command: `pcmk clear ${resource}` };
+    return { lines: whyLines(explainWhy(sandboxSnapshot(), null, resource)), next };
+  }
 }
 
 function live(opts: Partial<AppProps> = {}, columns = 100, rows = 30) {
@@ -199,6 +207,26 @@ describe('keys in a live app (ink-testing-library)', () => {
     await tick();
     expect(t.actions.calls.at(-1)).toBe('run {"name":"move","resource":"dregistry","node":"cluster-2"}');
     expect(t.frame()).toContain('done: move resource dregistry to node cluster-2 - constraint cli-prefer-dregistry created');
+  });
+
+  it('w opens the why panel of the selected resource; Enter previews its next action, Esc closes', async () => {
+    const t = live();
+    await tick();
+    await t.press('j', 'w');
+    await tick();
+    expect(t.actions.calls).toEqual(['why dregistry']);
+    expect(t.frame()).toContain('Why dregistry');
+    expect(t.frame()).toContain('dregistry runs on cluster-1');
+    expect(t.frame()).toContain('Enter: pcmk clear dregistry');
+    await t.press(KEY.enter);
+    await tick();
+    expect(t.frame()).toContain('Confirm: clear dregistry');
+    expect(t.actions.calls.at(-1)).toBe('preview {"name":"clear","resource":"dregistry"}');
+    await t.press(KEY.esc);
+    await t.press('w');
+    await tick();
+    await t.press(KEY.esc);
+    expect(t.frame()).not.toContain('Why dregistry');
   });
 
   it('a failed action shows the tool error and the screen keeps running', async () => {

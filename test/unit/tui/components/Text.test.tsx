@@ -10,7 +10,7 @@ import { render, cleanup } from 'ink-testing-library';
 import { App } from '../../../../src/tui/app.js';
 import { createViewStore } from '../../../../src/tui/view-source.js';
 import type { Action } from '../../../../src/model/actions.js';
-import type { FenceCheckTable, PlanText, ResultText, TuiActions } from '../../../../src/tui/types.js';
+import type { FenceCheckTable, PlanText, ResultText, TuiActions, WhyPanel } from '../../../../src/tui/types.js';
 import { HOSTILE, HOSTILE_NODE, HOSTILE_SHOWN, NOW, hostileSnapshot, viewOf } from '../fixtures.js';
 
 const KEY = { enter: '\r', esc: '\u001B' };
@@ -31,6 +31,9 @@ class HostileActions implements TuiActions {
   }
   async fenceCheck(): Promise<FenceCheckTable> {
     return { ok: false, columns: ['NODE', 'DEVICE', 'STATUS'], rows: [[HOSTILE_NODE, `fence${HOSTILE}`, `agent error: ${HOSTILE}`]], summary: `NOT READY: ${HOSTILE_NODE}` };
+  }
+  async why(): Promise<WhyPanel> {
+    return { lines: [{ text: `dummy runs on ${HOSTILE_NODE}`, tone: 'ok' }], next: null };
   }
 }
 
