@@ -152,6 +152,22 @@ describe('pcmk-top in tmux on the sandbox cluster', () => {
     expect(violations).toEqual([]);
   }, 60_000);
 
+  it('w on dregistry shows the why panel: where it runs, the scheduler scores with the winner, Esc closes it', async () => {
+    const where = locate('dregistry');
+    expect(where).toHaveLength(1);
+    await filterTo(MAIN, '2', VIEW_HEADERS.resources, 'dregistry');
+    await keys(MAIN, 'w');
+    const f = await waitScreen(MAIN, 'the why panel with its scores', (s) => s.text.includes('Why dregistry') && /Scores for dregistry/.test(s.text), 60_000);
+    expect(f.text).toContain(`dregistry runs on ${where[0]} (the scheduler's highest score:`);
+    expect(f.text).toMatch(new RegExp(`^\\* ${where[0]}\\s+\\d+\\s+runs here`, 'm'));
+    expect(f.text).toContain('must run with docker (colocation colocation-dregistry-with-docker)');
+    await keys(MAIN, 'Escape');
+    await waitScreen(MAIN, 'the panel closed', (s) => !s.text.includes('Why dregistry') && resourceRow(s, 'dregistry') !== null, 10_000);
+    await keys(MAIN, 'Escape');
+    await waitScreen(MAIN, 'the filter cleared', (s) => !hasFilter(s), 10_000);
+    expect(violations).toEqual([]);
+  }, 120_000);
+
   it('moves dregistry with the picker: crm_simulate preview, confirm, it arrives, no cli-prefer left', async () => {
     await settled();
     const from = locate('dregistry');
