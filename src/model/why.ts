@@ -350,6 +350,18 @@ function nodeStateCauses(n: ClusterNode, unit: string): WhyCause[] {
   return out;
 }
 
+/** Pacemaker runs fence devices and remote connections only on cluster members (never on remote or guest nodes). */
+function memberOnlyCauses(index: ResourceIndex, e: ResourceEntry, n: ClusterNode, unit: string): WhyCause[] {
+  if (n.type === 'member') return [];
+  for (const p of e.primitives) {
+    const c = index.byId.get(p)?.config;
+    if (c?.kind !== 'primitive') continue;
+    const what = c.agent.class === 'stonith' ? 'a fence device' : c.agent.provider === 'pacemaker' && c.agent.type === 'remote' ? 'a remote node connection' : null;
+    if (what) return [cause('node', n.name, unit, `${p} is ${what}: Pacemaker runs those only on cluster members, and ${n.name} is a ${n.type} node`, null, [`${p}: ${c.agent.class}:${c.agent.provider ? `${c.agent.provider}:` : ''}${c.agent.type}`, `node ${n.name}: ${n.type}`])];
+  }
+  return [];
+}
+
 function failcountCauses(snapshot: ClusterSnapshot, index: ResourceIndex, e: ResourceEntry, node: string, now: Date): WhyCause[] {
   const out: WhyCause[] = [];
   const prims = new Set(e.primitives);
@@ -446,7 +458,12 @@ function explainResource(snapshot: ClusterSnapshot, index: ResourceIndex, scores
   if (!e) throw new Error(`no such resource: ${resource}`);
   const unit = placementUnit(index, resource);
   seen.add(unit);
-  const running = runningNodes(snapshot, index, resource);
+  // Where it runs on a node the cluster still has: an instance on a lost (offline, unclean) node is not running there.
+  const alive = (name: string) => {
+    const n = snapshot.nodes.find((x) => x.name === name);
+    return !n || (n.online && !n.unclean);
+  };
+  const running = runningNodes(snapshot, index, resource).filter(alive);
 
   const causes: WhyCause[] = [...unmanagedCauses(snapshot, index, e), ...targetRoleCauses(index, e), ...blockedCauses(snapshot, index, e)];
   const stopped = running.length === 0;
@@ -463,7 +480,7 @@ function explainResource(snapshot: ClusterSnapshot, index: ResourceIndex, scores
     const leaving = runs && score !== null && isMinusInfinity(score);
     const state = nodeStateCauses(n, unit);
     const nodeDown = state.some((c) => c.kind !== 'node-maintenance');
-    const own: WhyCause[] = runs && !leaving ? [] : [...state, ...failcountCauses(snapshot, index, e, name, now), ...cloneLimitCauses(snapshot, index, e, name, running)];
+    const own: WhyCause[] = runs && !leaving ? [] : [...state, ...memberOnlyCauses(index, e, n, unit), ...failcountCauses(snapshot, index, e, name, now), ...cloneLimitCauses(snapshot, index, e, name, running)];
     // A node the scheduler scores above -INFINITY is allowed: it only scores lower than the winner.
     const allowed = scores !== null && name in unitScores && unitScores[name] !== Number.NEGATIVE_INFINITY;
     if ((!runs || leaving) && !allowed) {

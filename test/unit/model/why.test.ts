@@ -55,3 +55,18 @@ describe('pcmkCommand', () => {
     expect(pcmkCommand({ name: 'cluster-maintenance', state: 'off' })).toBe('pcmk maintenance off --cluster');
   });
 });
+
+describe('implicit placement rules', () => {
+  it('a fence device on guest nodes: Pacemaker runs it only on members (not unexplained)', async () => {
+    const { snapshot, scores } = await ctsState('bug-rh-1097457.xml');
+    const a = explainWhy(snapshot, scores, 'restofencelama2');
+    const guests = a.nodes.filter((n) => n.node.startsWith('lamaVM'));
+    expect(guests.length).toBeGreaterThan(0);
+    for (const g of guests) {
+      expect(g.score).toBe('-INFINITY');
+      expect(g.causes.map((c) => c.kind)).toEqual(['node']);
+      expect(g.causes[0]!.text).toContain('is a fence device: Pacemaker runs those only on cluster members');
+    }
+    expect(a.unexplained).toEqual([]);
+  });
+});
