@@ -11,6 +11,9 @@ import { formatScore, isMinusInfinity, isPlusInfinity, scoreValue } from './valu
 /** Allocation scores by resource then node, as crm_simulate --show-scores prints them (last line wins). */
 export type AllocationScores = Record<string, Record<string, number>>;
 
+/** Location constraints with rules: constraint id -> node -> whether its rule matches there (null: not decidable). */
+export type RuleMatches = Record<string, Record<string, boolean | null>>;
+
 /** One reason a resource cannot run on a node: a constraint (or the scheduler's bare score) and what it does. */
 export interface PlacementCause {
   /** Constraint id, or null when the reason is not a constraint (node state, allocation score). */

@@ -19,7 +19,7 @@ import {
   type ResourceEntry,
   type ResourceIndex,
 } from './resource-index.js';
-import { colocationPartners, mandatoryPartners, placementCauses, placementUnit, type AllocationScores, type PlacementCause } from './placement.js';
+import { colocationPartners, mandatoryPartners, placementCauses, placementUnit, type AllocationScores, type PlacementCause, type RuleMatches } from './placement.js';
 import { baseResourceId, formatDurationMs, formatScore, isFalse, isInfiniteCount, isMinusInfinity, isPlusInfinity, isTrue, parseDurationMs, scoreValue } from './values.js';
 import { parsePacemakerTime } from './time.js';
 
@@ -91,6 +91,8 @@ export interface WhyAnswer {
 export interface WhyOptions {
   node?: string;
   now?: Date;
+  /** Which rule-based location constraints match on which node (src/agent/parse/rules.ts). */
+  rules?: RuleMatches;
 }
 
 const STOPPED_ROLES = new Set(['stopped']);
@@ -488,7 +490,18 @@ function explainResource(snapshot: ClusterSnapshot, index: ResourceIndex, scores
         if (p.kind === 'score' && (own.length || everywhere)) continue;
         // A node that runs nothing (standby, offline...) runs none of the partners either: that follows.
         if (p.kind === 'colocation' && nodeDown) continue;
+        if (p.kind === 'rule' && p.constraint) {
+          const m = opts.rules?.[p.constraint]?.[name];
+          if (m === false) continue;
+          if (m !== true) {
+            own.push({ ...placementToWhy(p, name), text: `${p.detail} (if its rule matches here: it could not be evaluated from the configuration alone)` });
+            continue;
+          }
+        }
         own.push(placementToWhy(p, name));
+      }
+      if (!own.length && !everywhere && score !== null && isMinusInfinity(score)) {
+        own.push(cause('unexplained', name, unit, `the scheduler gives ${unit} a score of -INFINITY on ${name}, but nothing we know explains it (see: crm_simulate --live-check --show-scores)`));
       }
       if (own.length === 1 && own[0]!.kind === 'unexplained') {
         const dep = dependentCauses(snapshot, index, unit, name);

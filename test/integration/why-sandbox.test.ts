@@ -111,7 +111,11 @@ describe('pcmk why on the sandbox: the named cause, and the suggested command ma
   }, 600_000);
 
   it("group-level target-role=Stopped: a member names its group's target-role; pcmk enable GROUP", async () => {
-    undo.push(() => sh(['crm_resource', '--resource', 'docker', '--meta', '--delete-parameter', 'target-role']));
+    undo.push(async () => {
+      await sh(['crm_resource', '--resource', 'docker', '--meta', '--delete-parameter', 'target-role']);
+      // crm_resource leaves the attribute set it created, now empty: the group had none.
+      await sh(['cibadmin', '--delete', '--scope', 'resources', '--xml-text', '<meta_attributes id="docker-meta_attributes"/>']);
+    });
     await sh(['crm_resource', '--resource', 'docker', '--meta', '--set-parameter', 'target-role', '--parameter-value', 'Stopped']);
     await stopped('dockerd');
     const a = await why('dockerd');

@@ -9,6 +9,8 @@ import type { ToolRunner } from '../run-tool.js';
 import { collectSnapshot } from '../collect.js';
 import { explainWhy, pcmkCommand, type WhyAnswer } from '../../model/why.js';
 import type { Action } from '../../model/actions.js';
+import type { RuleMatches } from '../../model/placement.js';
+import { evaluateLocationRules } from '../parse/rules.js';
 import { ActionError } from './errors.js';
 import { isSafeId } from './ids.js';
 import { planAction, validateWhy } from './plan.js';
@@ -51,12 +53,18 @@ export async function handleWhy(req: WhyRequest, opts: WhyOptions): Promise<WhyR
 
   const ran: string[] = [];
   let scores = null;
+  let rules: RuleMatches | undefined;
   let scoresError: string | undefined;
   let ws: Workspace | null = null;
   try {
     ws = await Workspace.create(opts.runner, ran, opts.timeoutMs);
     ran.push(opts.cibFile ? `env CIB_file=${opts.cibFile} cibadmin --query` : 'cibadmin --query');
-    const live = await ws.write('live.xml', await queryCib(opts.runner, opts.cibFile, opts.timeoutMs));
+    const cib = await queryCib(opts.runner, opts.cibFile, opts.timeoutMs);
+    rules = evaluateLocationRules(
+      cib,
+      snapshot.nodes.map((n) => ({ name: n.name, id: n.id, type: n.type, attributes: snapshot.nodeAttributes[n.name] ?? {} })),
+    );
+    const live = await ws.write('live.xml', cib);
     scores = await ws.scores(live);
   } catch (e) {
     scoresError = `the scheduler's scores could not be computed: ${(e as Error).message}`;
@@ -64,7 +72,7 @@ export async function handleWhy(req: WhyRequest, opts: WhyOptions): Promise<WhyR
     await ws?.dispose();
   }
 
-  const answer = explainWhy(snapshot, scores, req.resource, { node: req.node, now: now() });
+  const answer = explainWhy(snapshot, scores, req.resource, { node: req.node, now: now(), ...(rules ? { rules } : {}) });
   const out: WhyResponse = { ...answer, ran, ...(scoresError ? { scoresError } : {}) };
   if (req.node && !answer.running.includes(req.node)) {
     out.movePreview = await movePreview(snapshot, req.resource, req.node, opts);
