@@ -574,8 +574,10 @@ function nextStep(resource: string, node: string | null, stopped: boolean, runni
   const leaving = nodes.find((n) => n.runs && n.causes.length && n.causes.every((c) => c.fix));
   if (leaving && (node === null || node === leaving.node)) return pick(leaving.causes[0]);
   if (!stopped) return null;
-  if (nodes.length && nodes.every((n) => n.causes.length && n.causes.every((c) => c.kind === 'ban'))) {
-    const on = new Set(nodes.flatMap((n) => n.causes.map((c) => c.resource)));
+  // Banned from several nodes and nowhere else to go: one clear removes every ban.
+  const banOnly = nodes.filter((n) => n.causes.length && n.causes.every((c) => c.kind === 'ban'));
+  if (banOnly.length > 1 && nodes.every((n) => n.causes.length)) {
+    const on = new Set(banOnly.flatMap((n) => n.causes.map((c) => c.resource)));
     if (on.size === 1) {
       const action: Action = { name: 'clear', resource: [...on][0]! };
       return { action, command: pcmkCommand(action), reason: `${[...on][0]} is banned from every node` };

@@ -16,6 +16,25 @@ describe('explainWhy', () => {
     expect(a.verdict).toBe('dummy2 runs on sle12sp2-1, but the scheduler takes it off sle12sp2-1: dummy2 is banned from sle12sp2-1 by cli-ban-dummy2-on-sle12sp2-1 (remove it with: pcmk clear dummy2 sle12sp2-1)');
   });
 
+  it('banned from every node: one pcmk clear RSC removes every ban', async () => {
+    const { snapshot, scores } = await ctsState('asymmetrical-order-move.xml');
+    // The CTS state plus a second ban, as `crm_resource --ban` writes it, and the scheduler's -INFINITY
+    // there; without its ordering after the stopped dummy1 (that case is the test above).
+    const ban1 = snapshot.constraints.location.find((c) => c.id === 'cli-ban-dummy2-on-sle12sp2-1')!;
+    const snap = {
+      ...snapshot,
+      constraints: { ...snapshot.constraints, order: [], location: [...snapshot.constraints.location, { ...ban1, id: 'cli-ban-dummy2-on-sle12sp2-2', node: 'sle12sp2-2' }] },
+      instances: snapshot.instances.map((i) => (i.id === 'dummy2' ? { ...i, active: false, role: 'Stopped' as const, nodes: [] } : i)),
+    };
+    const a = explainWhy(snap, { ...scores, dummy2: { 'sle12sp2-1': Number.NEGATIVE_INFINITY, 'sle12sp2-2': Number.NEGATIVE_INFINITY } }, 'dummy2');
+    expect(a.nodes.map((n) => [n.node, n.causes.map((c) => c.constraint)])).toEqual([
+      ['sle12sp2-1', ['cli-ban-dummy2-on-sle12sp2-1']],
+      ['sle12sp2-2', ['cli-ban-dummy2-on-sle12sp2-2']],
+    ]);
+    expect(a.verdict).toMatch(/^dummy2 is stopped: no node can run it/);
+    expect(a.next?.command).toBe('pcmk clear dummy2');
+  });
+
   it("a group's target-role stops its members; the group ordered after it names the order and the fix", async () => {
     const { snapshot, scores } = await ctsState('bug-5014-GROUP-A-stopped-B-stopped.xml');
     const ip = explainWhy(snapshot, scores, 'ClusterIP');
