@@ -5,7 +5,7 @@
 # root is missing or incomplete (no completion mark, or its crm_mon does not run).
 #   PCMK_VERSION_ROOTS  cache directory (default /var/cache/pcmk-console/roots)
 #   PCMK_DEBIAN_MIRROR  Debian mirror (default: the one apt uses here, else deb.debian.org)
-# Root only (debootstrap and chroot). Each root is about 400 MB; a build takes about a minute.
+# Root only (debootstrap and chroot). Each root is about 300 MB (package caches removed); a build takes one to several minutes.
 # Inside each root, the root's own path is a link to "/", so a file under the root has the same
 # absolute path inside and outside it (the agent's tool prefix "chroot ROOT" reads CIB files there).
 set -euo pipefail
