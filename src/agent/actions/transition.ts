@@ -278,6 +278,16 @@ export function parseAllocationScores(text: string): AllocationScores {
 }
 
 /**
+ * Parses Pacemaker 2.0's `crm_resource --locate --resource R` text (its crm_resource has no
+ * `--output-as`): "resource R is running on: NODE" per node, optionally followed by "Master".
+ */
+export function parseLocateText(text: string): string[] {
+  const nodes: string[] = [];
+  for (const m of text.matchAll(/^resource \S+ is running on: (\S+)/gm)) if (!nodes.includes(m[1]!)) nodes.push(m[1]!);
+  return nodes;
+}
+
+/**
  * Parses `crm_resource --locate --resource R --output-as=xml`: the nodes R runs on.
  * <pacemaker-result><nodes resource="R"><node>cluster-2</node></nodes>...
  * Output that is not well-formed reads as "nowhere", so a preview never confirms a move on it.
