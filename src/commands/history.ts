@@ -184,7 +184,7 @@ export async function historyCommand(p: ParsedArgs, w: Output): Promise<number> 
       hits.sort((a, b) => (Date.parse(b.input.facts.time ?? '') || 0) - (Date.parse(a.input.facts.time ?? '') || 0));
       const shown = hits[0]!;
       if (hits.length > 1) w.err(`pcmk: input ${spec} exists on ${hits.map((h) => h.host).join(', ')}; showing ${shown.host}'s (use HOST:${inputLabel(shown.input.facts)})`);
-      if (o.json) w.json({ host: shown.host, facts: shown.input.facts, snapshot: shown.input.snapshot });
+      if (o.json) w.json({ host: shown.host, facts: { ...shown.input.facts, config: undefined }, snapshot: shown.input.snapshot });
       else for (const l of renderShow(shown.host, shown.input, w.style)) w.out(l);
       return shown.input.snapshot ? EXIT.ok : EXIT.failed;
     } finally {
@@ -198,7 +198,9 @@ export async function historyCommand(p: ParsedArgs, w: Output): Promise<number> 
     hostProblems(w, hosts);
     const entries = selectEntries(hosts, p, win);
     if (o.json) {
-      w.json({ hosts: hosts.map((h) => ({ host: h.host, inputs: h.inputs.length, error: h.error })), entries });
+      // The configuration digests are for comparing inputs; the changes they gave are in `changes`.
+      const shown = entries.map((e) => ({ facts: { ...e.facts, config: undefined }, changes: e.changes }));
+      w.json({ hosts: hosts.map((h) => ({ host: h.host, inputs: h.inputs.length, error: h.error })), entries: shown });
     } else {
       const today = new Date().toISOString().slice(0, 10);
       if (!entries.length) w.err('pcmk: no transitions in that window');

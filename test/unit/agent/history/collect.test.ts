@@ -131,3 +131,15 @@ describe('offline', () => {
     expect(path.basename(CTS_MOVE)).toBe('1-a-then-bm-move-b.xml');
   });
 });
+
+describe('a compressed CIB file', () => {
+  it('reads like the plain file (pcmk --cib pe-input-N.bz2 status)', async () => {
+    const { collectSnapshot } = await import('../../../../src/agent/collect.js');
+    const plain = await collectSnapshot({ runner, cibFile: CTS_MOVE });
+    const bz2 = await collectSnapshot({ runner, cibFile: path.join(dir, 'pe-input-1.bz2') });
+    expect(bz2.sources.every((s) => s.ok)).toBe(true);
+    expect(bz2.resources).toEqual(plain.resources);
+    expect(bz2.constraints).toEqual(plain.constraints);
+    expect(bz2.cluster.cibVersion).toBe(plain.cluster.cibVersion);
+  }, 60_000);
+});
