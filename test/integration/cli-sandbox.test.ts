@@ -9,7 +9,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -427,7 +427,8 @@ describe('changes over SSH', () => {
     expect(cleaned.code, cleaned.stderr).toBe(0);
     await settle();
 
-    const r = await pcmk(['history', '--since', since, '--json', ...ssh], { timeoutMs: 300_000 });
+    const until = new Date().toISOString();
+    const r = await pcmk(['history', '--since', since, '--until', until, '--json', ...ssh], { timeoutMs: 300_000 });
     expect(r.code, r.stderr).toBe(0);
     const body = parseJson<{ hosts: Array<{ host: string; error: string | null }>; entries: HistoryEntryJson[] }>(r);
     expect(body.hosts.map((h) => h.host).sort()).toEqual([...members].sort());
@@ -452,6 +453,22 @@ describe('changes over SSH', () => {
     expect(show.code, show.stderr).toBe(0);
     expect(show.stdout).toMatch(new RegExp(`^\\s+dregistry\\s.*Started\\s+${from}$`, 'm'));
     expect(show.stdout).toContain(`dregistry moved ${from} -> ${to}`);
+
+    // Offline: a crm_report-style archive (<report>/<node>/pengine/) of the members' own inputs
+    // gives the same timeline.
+    const report = path.join(tmp, 'report');
+    for (const m of members) {
+      const dir = path.join(report, 'sandbox-report', m);
+      mkdirSync(dir, { recursive: true });
+      const tarred = execFileSync('bash', [sandboxScript, 'exec', m, '--', 'tar', '-C', '/var/lib/pacemaker', '-cf', '-', 'pengine'], { timeout: 60_000, maxBuffer: 256 << 20 });
+      execFileSync('tar', ['-xf', '-', '-C', dir], { input: tarred, timeout: 60_000 });
+    }
+    const archive = path.join(tmp, 'sandbox-report.tar.bz2');
+    execFileSync('tar', ['-cjf', archive, '-C', report, 'sandbox-report'], { timeout: 60_000 });
+    const offline = await pcmk(['history', '--from', archive, '--since', since, '--until', until, '--json'], { timeoutMs: 300_000 });
+    expect(offline.code, offline.stderr).toBe(0);
+    const key = (x: HistoryEntryJson): string => `${x.facts.host}#${x.facts.seq} ${x.facts.time} ${x.facts.actions.map((a) => `${a.verb} ${a.resource}`).join(',')} ${JSON.stringify(x.changes)}`;
+    expect(parseJson<{ entries: HistoryEntryJson[] }>(offline).entries.map(key)).toEqual(e.map(key));
   }, 600_000);
 });
 
