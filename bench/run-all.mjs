@@ -12,6 +12,7 @@ const benches = [
   ['tui: first screen, change-to-screen latency, frame time, RSS', 'bench/tui.mjs'],
   ['fencing: readiness check time', 'bench/fence.mjs'],
   ['ipmi: power status round trip vs ipmitool', 'bench/ipmi.mjs'],
+  ['history: reading 1,000 scheduler inputs vs crm_simulate / crm_mon alone', 'bench/history.mjs'],
 ];
 const only = process.argv.slice(2);
 let failed = 0;

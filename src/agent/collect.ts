@@ -79,15 +79,24 @@ export function stripStatus(xml: string): string {
   return xml.slice(0, start) + xml.slice(end + '</status>'.length);
 }
 
-async function readCibFile(file: string): Promise<{ cib: ToolResult; version: ToolResult }> {
+/**
+ * The text of a CIB file. A compressed one (the scheduler's `pe-input-N.bz2`, which the Pacemaker
+ * tools read as they are) is read through `bzcat` on the runner.
+ */
+export async function readCibText(runner: ToolRunner, file: string, timeoutMs: number): Promise<string> {
+  if (/\.bz2$/.test(file)) return (await runner.run('bzcat', ['--', file], { timeoutMs })).stdout;
+  return readFile(file, 'utf8');
+}
+
+async function readCibFile(runner: ToolRunner, file: string, timeoutMs: number): Promise<{ cib: ToolResult; version: ToolResult }> {
   const t = performance.now();
   try {
-    const text = stripStatus(await readFile(file, 'utf8'));
+    const text = stripStatus(await readCibText(runner, file, timeoutMs));
     const durationMs = performance.now() - t;
     const r: ToolResult = { ok: true, tool: 'cib-file', stdout: text, stderr: '', exitCode: 0, durationMs };
     return { cib: r, version: r };
   } catch (e) {
-    const err = new ToolError({ tool: 'cib-file', args: [file], failure: 'missing', exitCode: null, signal: null, stderr: (e as Error).message, stdout: '', timeoutMs: null, durationMs: performance.now() - t, where: 'local' });
+    const err = e instanceof ToolError ? e : new ToolError({ tool: 'cib-file', args: [file], failure: 'missing', exitCode: null, signal: null, stderr: (e as Error).message, stdout: '', timeoutMs: null, durationMs: performance.now() - t, where: 'local' });
     const r: ToolResult = { ok: false, tool: 'cib-file', error: err, durationMs: 0 };
     return { cib: r, version: { ...r } };
   }
@@ -101,7 +110,7 @@ export async function collectRaw(opts: CollectOptions): Promise<RawOutputs> {
   if (opts.cibFile && runner instanceof LocalToolRunner && runner.where === 'local') {
     // The file is the CIB: read its configuration directly instead of having cibadmin re-read,
     // validate and print it (seconds on a big cluster, competing with crm_mon for the CPU).
-    const [crmMon, file] = await Promise.all([collectCrmMon(runner, env, timeoutMs), readCibFile(opts.cibFile)]);
+    const [crmMon, file] = await Promise.all([collectCrmMon(runner, env, timeoutMs), readCibFile(runner, opts.cibFile, timeoutMs)]);
     return { crmMon, cib: file.cib, cibVersion: file.version };
   }
   const [crmMon, cib, cibVersion, cmapctl, quorumtool, cfgtool] = await Promise.all([

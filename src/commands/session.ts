@@ -368,6 +368,20 @@ export class Session {
     return (await this.sendToOneHost(body, timeoutMs, this.hostOrder(preferHost ?? null, null), false)).answer;
   }
 
+  /** A read-only request to every host's agent at once: each host's answer, or why it gave none. */
+  async agentRequestEach(body: Parameters<AgentClient['request']>[0], timeoutMs: number): Promise<Array<{ host: string; answer: AgentMessage } | { host: string; error: Error }>> {
+    if (body.type === 'action') throw new SessionError('a change goes through Session.action (sent at most once)', 70);
+    return Promise.all(
+      this.target.hosts.map(async (host) => {
+        try {
+          return { host, answer: (await this.sendToOneHost(body, timeoutMs, [host], false)).answer };
+        } catch (e) {
+          return { host, error: e instanceof Error ? e : new Error(String(e)) };
+        }
+      }),
+    );
+  }
+
   /**
    * Sends `body` to the first host that connects. Until the request is sent, a host that cannot be
    * reached is skipped. Once it is sent, a lost answer (timeout, closed channel) is retried on the

@@ -4,10 +4,11 @@
  */
 import type { Action } from './actions.js';
 import type { ClusterSnapshot } from './snapshot.js';
+import type { InputFacts } from './history.js';
 
 export const PROTOCOL_VERSION = 1;
 
-export type Capability = 'snapshot' | 'watch' | 'action' | 'fence-check';
+export type Capability = 'snapshot' | 'watch' | 'action' | 'fence-check' | 'history';
 
 /** First line the agent writes. */
 export interface HelloMessage {
@@ -27,7 +28,17 @@ export type ClientRequest =
   | { id: string; type: 'unwatch' }
   | { id: string; type: 'ping' }
   | ActionRequestMessage
-  | { id: string; type: 'fence-check' };
+  | { id: string; type: 'fence-check' }
+  | HistoryRequestMessage;
+
+/**
+ * Read-only: the host's scheduler inputs (its pengine directory), newest first. `history` reads a
+ * window of them (`limit` newest within since/until, ms since the epoch, plus the one before);
+ * `history-show` one input in full, named by its file name (never a path).
+ */
+export type HistoryRequestMessage =
+  | { id: string; type: 'history'; since?: number; until?: number; limit?: number }
+  | { id: string; type: 'history-show'; input: string };
 
 /** A named action; the host re-validates it against its CIB and plans argv itself. */
 export interface ActionRequestMessage {
@@ -49,4 +60,6 @@ export type AgentMessage =
   | { id: string; type: 'unwatched' }
   | { id: string; type: 'action-result'; result: unknown }
   | { id: string; type: 'fence-check'; result: unknown }
+  | { id: string; type: 'history'; host: string; inputs: InputFacts[] }
+  | { id: string; type: 'history-show'; host: string; facts: InputFacts; snapshot: ClusterSnapshot | null; simulation: string }
   | { id: string | null; type: 'error'; code: string; message: string; exitCode?: number };

@@ -10,6 +10,7 @@
  *   * Fence (reboot) hadev3 'peer is no longer part of the cluster'
  */
 import { scoreValue } from '../../model/values.js';
+import type { TransitionStep } from '../../model/history.js';
 import { childNamed, childrenNamed, parseXml, XmlSyntaxError, type XmlElement } from '../parse/xml.js';
 
 export type TransitionVerb =
@@ -25,24 +26,9 @@ export type TransitionVerb =
   | 'Re-promote'
   | 'Fence';
 
-export interface TransitionAction {
+/** One action line of the summary (fields documented on TransitionStep, src/model/history.ts). */
+export interface TransitionAction extends TransitionStep {
   verb: TransitionVerb;
-  /** Resource id as crm_simulate prints it (clone instances as "dlm:0"); for Fence the guest's container or null. */
-  resource: string | null;
-  /** Node the resource leaves or runs on before the action (null when it was stopped). */
-  fromNode: string | null;
-  /** Node the resource runs on after the action (null when it stops). For Fence: the target. */
-  toNode: string | null;
-  fromRole: string | null;
-  toRole: string | null;
-  /** Fence only: reboot, off, on. */
-  fenceAction: string | null;
-  /** What follows the parenthesis: "due to node availability", a fencing reason... */
-  reason: string | null;
-  /** The scheduler wants this action but cannot run it ("blocked"). */
-  blocked: boolean;
-  /** The line as printed, trimmed. */
-  line: string;
 }
 
 export interface TransitionSummary {
