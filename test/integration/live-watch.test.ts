@@ -131,6 +131,7 @@ describe('live watch on the sandbox cluster, as the console sees it', () => {
     const from = traces().length;
     const stops = await changeAndTime(RESOURCES.map((r) => [r, 'Stopped']), 300);
     const starts = await changeAndTime(RESOURCES.map((r) => [r, 'Started']), 300);
+    const afterFrom = traces().length;
     const after = await changeAndTime([['dregistry', 'Stopped']], 0);
     const again = await changeAndTime([['dregistry', 'Started']], 0);
     const all = [...stops, ...starts, ...after, ...again];
@@ -139,5 +140,8 @@ describe('live watch on the sandbox cluster, as the console sees it', () => {
     // Within a burst the agents merged what arrived together instead of collecting per event.
     const merged = traces().slice(from).filter((t) => (t.events ?? 0) > 1);
     expect(merged.length).toBeGreaterThan(0);
+    // After the bursts the external agent still wakes the agents for an operation.
+    const triggers = traces().slice(afterFrom).map((t) => t.trigger ?? '');
+    expect(triggers.filter((t) => /\boperation\b/.test(t)), `triggers after the bursts: ${triggers.join(' | ')}`).not.toEqual([]);
   }, 240_000);
 });
