@@ -127,7 +127,7 @@ export function serve(agent: Agent, input: Readable, output: Writable, handlers:
         return;
       case 'watch': {
         watches.get(req.id)?.();
-        const stop = agent.watch((snapshot, trigger) => send({ id: req.id, type: 'snapshot', snapshot, trigger }), {
+        const stop = agent.watch((snapshot, trigger, timing) => send({ id: req.id, type: 'snapshot', snapshot, trigger, timing: { ...timing, sentAt: Date.now() } }), {
           minIntervalMs: req.minIntervalMs,
           maxIntervalMs: req.maxIntervalMs,
           onError: (e) => fail(req.id, e),

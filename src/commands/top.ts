@@ -86,6 +86,7 @@ export async function main(argv: string[]): Promise<number> {
     return 64;
   }
   const { runTui } = await import('../tui/app.js');
+  (await import('../transport/trace-live.js')).traceFrames(process.stdout);
   const { aggregatorViewSource } = await import('../tui/aggregate-source.js');
   const inventory = await (await import('./inventory.js')).openInventory();
   let target = await openTarget(o, inventory);

@@ -53,9 +53,24 @@ export interface ActionRequestMessage {
   requestId?: string;
 }
 
+/**
+ * When a watch's snapshot came to be (epoch ms on the agent's host): the first event it answers,
+ * the collection's start and end, the parts read, how many events were merged. For traces
+ * (PCMK_TRACE_LIVE) and benchmarks; a client may ignore it.
+ */
+export interface WatchTiming {
+  eventAt: number;
+  collectedFrom: number;
+  collectedAt: number;
+  parts: string[];
+  events: number;
+  /** When the agent wrote the message. */
+  sentAt?: number;
+}
+
 export type AgentMessage =
   | HelloMessage
-  | { id: string; type: 'snapshot'; snapshot: ClusterSnapshot; trigger?: string }
+  | { id: string; type: 'snapshot'; snapshot: ClusterSnapshot; trigger?: string; timing?: WatchTiming }
   | { id: string; type: 'pong'; time: string }
   | { id: string; type: 'unwatched' }
   | { id: string; type: 'action-result'; result: unknown }
