@@ -3,7 +3,10 @@
  * `pcmk`, keeps one aggregator over every host, and hands the TUI a view source and the actions,
  * which go to a host's agent exactly as `pcmk` sends them (one plan for preview and run).
  */
-process.env.NODE_ENV ??= 'production';
+// The bundle has NODE_ENV fixed at build time (scripts/bundle.mjs); this covers running the tsc
+// output directly. Through a local name, so the bundler's define leaves the assignment alone.
+const env = process.env;
+env.NODE_ENV ??= 'production';
 
 import { parseArgs, UsageError, type GlobalOptions } from './args.js';
 import { renderActionResult } from './main.js';
@@ -85,14 +88,21 @@ export async function main(argv: string[]): Promise<number> {
     printError('pcmk-top: needs a terminal; for scripts use `pcmk status --json`');
     return 64;
   }
-  const { runTui } = await import('../tui/app.js');
-  const { aggregatorViewSource } = await import('../tui/aggregate-source.js');
-  const inventory = await (await import('./inventory.js')).openInventory();
-  let target = await openTarget(o, inventory);
+  // The hosts are asked first: connections and first reads go on while the screen's modules
+  // (Ink, React) load. The inventory (conf) loads only when the target comes from it, or when
+  // the operator opens the context picker.
+  const fromInventory = !o.cib && !o.local && !o.hosts.length;
+  let inventory = fromInventory ? await (await import('./inventory.js')).openInventory() : null;
+  let target = await openTarget(o, inventory ?? undefined);
   let session = new Session(target, o, true);
   let agg = session.aggregator();
-  let source = aggregatorViewSource(agg, { context: o.cluster ?? inventory.current() ?? target.label });
   agg.start();
+  const { aggregatorViewSource } = await import('../tui/aggregate-source.js');
+  let source = aggregatorViewSource(agg, { context: o.cluster ?? inventory?.current() ?? target.label });
+  const { runTui } = await import('../tui/app.js');
+  const openedInventory = async () => (inventory ??= await (await import('./inventory.js')).openInventory());
+  // For the context picker (its list is read synchronously): loaded once the first screen is up.
+  if (!inventory) setTimeout(() => void openedInventory().catch(() => null), 3000).unref();
 
   // A view source that follows context switches (:ctx NAME) by swapping the session underneath.
   const listeners = new Set<() => void>();
@@ -111,9 +121,9 @@ export async function main(argv: string[]): Promise<number> {
     fenceCheck: () => makeActions(session, o).fenceCheck(),
   };
   const contexts = {
-    list: () => inventory.list().map((c) => c.name),
+    list: () => inventory?.list().map((c) => c.name) ?? [],
     async switchTo(name: string) {
-      const next = await openTarget({ ...o, cluster: name, hosts: [], local: false, cib: null }, inventory);
+      const next = await openTarget({ ...o, cluster: name, hosts: [], local: false, cib: null }, await openedInventory());
       unsub();
       source.close();
       await agg.stop();
