@@ -13,7 +13,7 @@ import { renderActionResult } from './main.js';
 import { createOutput, plain, printError, printText } from './output.js';
 import { topUsage } from './usage.js';
 import { versionLine } from '../model/version.js';
-import { openTarget, OutcomeUnknownError, Session } from './session.js';
+import { openTarget, OutcomeUnknownError, Session, type Target } from './session.js';
 import { actionScope, changesCluster, type Action } from '../model/actions.js';
 import type { FenceCheckTable, PlanText, ResultText, TuiActions } from '../tui/types.js';
 
@@ -89,16 +89,37 @@ export async function main(argv: string[]): Promise<number> {
     return 64;
   }
   // The hosts are asked first: connections and first reads go on while the screen's modules
-  // (Ink, React) load. The inventory (conf) loads only when the target comes from it, or when
-  // the operator opens the context picker.
+  // (Ink, React) load. Until a host answers, the screen shows the last snapshot an earlier run
+  // saved of the same hosts, marked CACHED with its age. The inventory (conf) loads only when the
+  // target comes from it, or when the operator opens the context picker.
   const fromInventory = !o.cib && !o.local && !o.hosts.length;
   let inventory = fromInventory ? await (await import('./inventory.js')).openInventory() : null;
-  let target = await openTarget(o, inventory ?? undefined);
-  let session = new Session(target, o, true);
-  let agg = session.aggregator();
-  agg.start();
   const { aggregatorViewSource } = await import('../tui/aggregate-source.js');
-  let source = aggregatorViewSource(agg, { context: o.cluster ?? inventory?.current() ?? target.label });
+  const { withCachedSnapshot } = await import('../tui/view-source.js');
+  const cache = await import('./snapshot-cache.js');
+
+  /** A session watching `target`: its aggregator started, its view (a cached snapshot until a host answers). */
+  const watch = (t: Target, context: string) => {
+    const session = new Session(t, o, true);
+    const agg = session.aggregator();
+    agg.start();
+    const live = aggregatorViewSource(agg, { context });
+    const file = t.kind === 'ssh' ? cache.defaultSnapshotCacheFile(t) : null;
+    const keeper = file ? cache.keepSnapshotCached(file, { getSnapshot: () => live.getView().snapshot, subscribe: (l) => live.subscribe(l) }) : null;
+    const source = withCachedSnapshot(live, file ? cache.readCachedSnapshot(file) : null);
+    return {
+      session,
+      source,
+      async close() {
+        keeper?.close();
+        live.close();
+        await agg.stop();
+        await session.close();
+      },
+    };
+  };
+  const first = await openTarget(o, inventory ?? undefined);
+  let current = watch(first, o.cluster ?? inventory?.current() ?? first.label);
   const { runTui } = await import('../tui/app.js');
   const openedInventory = async () => (inventory ??= await (await import('./inventory.js')).openInventory());
   // For the context picker (its list is read synchronously): loaded once the first screen is up.
@@ -106,34 +127,29 @@ export async function main(argv: string[]): Promise<number> {
 
   // A view source that follows context switches (:ctx NAME) by swapping the session underneath.
   const listeners = new Set<() => void>();
-  let unsub = source.subscribe(() => listeners.forEach((l) => l()));
+  let unsub = current.source.subscribe(() => listeners.forEach((l) => l()));
   const view = {
-    getView: () => source.getView(),
+    getView: () => current.source.getView(),
     subscribe(l: () => void) {
       listeners.add(l);
       return () => listeners.delete(l);
     },
   };
-  const actions = o.cib ? null : makeActions(session, o);
-  const proxyActions: TuiActions | null = actions && {
-    preview: (a) => makeActions(session, o).preview(a),
-    run: (a) => makeActions(session, o).run(a),
-    fenceCheck: () => makeActions(session, o).fenceCheck(),
-  };
+  const proxyActions: TuiActions | null = o.cib
+    ? null
+    : {
+        preview: (a) => makeActions(current.session, o).preview(a),
+        run: (a) => makeActions(current.session, o).run(a),
+        fenceCheck: () => makeActions(current.session, o).fenceCheck(),
+      };
   const contexts = {
     list: () => inventory?.list().map((c) => c.name) ?? [],
     async switchTo(name: string) {
       const next = await openTarget({ ...o, cluster: name, hosts: [], local: false, cib: null }, await openedInventory());
       unsub();
-      source.close();
-      await agg.stop();
-      await session.close();
-      target = next;
-      session = new Session(target, o, true);
-      agg = session.aggregator();
-      source = aggregatorViewSource(agg, { context: name });
-      unsub = source.subscribe(() => listeners.forEach((l) => l()));
-      agg.start();
+      await current.close();
+      current = watch(next, name);
+      unsub = current.source.subscribe(() => listeners.forEach((l) => l()));
       listeners.forEach((l) => l());
     },
   };
@@ -141,9 +157,7 @@ export async function main(argv: string[]): Promise<number> {
     await runTui({ source: view, actions: proxyActions, readOnly: o.readOnly, contexts, color: !o.noColor && !process.env.NO_COLOR });
   } finally {
     unsub();
-    source.close();
-    await agg.stop();
-    await session.close();
+    await current.close();
   }
   return 0;
 }
