@@ -6,6 +6,7 @@
 //
 //   node bench/tui.mjs            (needs: npm run build, tmux, root for the sandbox cluster)
 //   BENCH_N=5 BENCH_CHANGES=10    runs per first-screen figure, attribute changes
+//   BENCH_TUI_ONLY=first-screen   only the first-screen rows
 import { execFileSync, spawnSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -319,6 +320,12 @@ printTable(`Time to first full screen on the sandbox cluster (120x40 tmux, media
     ['cached snapshot on screen (CACHED, no actions)', fmt(median(warm['cached data'])), `${(median(warm['cached data']) / monSsh).toFixed(2)}x`, ''],
     [`load average now (${os.cpus().length} CPUs)`, os.loadavg()[0].toFixed(2), '', ''],
   ]);
+}
+
+// BENCH_TUI_ONLY=first-screen: only the first-screen rows (they change nothing on the cluster).
+if (process.env.BENCH_TUI_ONLY === 'first-screen') {
+  writeFileSync(path.join(root, 'bench/last-tui.json'), `${JSON.stringify(results, null, 2)}\n`);
+  process.exit(0);
 }
 
 // 2. Change-to-screen latency: a transient node attribute set on cluster-1, until the screen

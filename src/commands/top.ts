@@ -92,6 +92,9 @@ export async function main(argv: string[]): Promise<number> {
   // (Ink, React) load. Until a host answers, the screen shows the last snapshot an earlier run
   // saved of the same hosts, marked CACHED with its age. The inventory (conf) loads only when the
   // target comes from it, or when the operator opens the context picker.
+  // The screen's modules are read from disk from now on, in the background; awaited below.
+  const screen = import('../tui/app.js');
+  screen.catch(() => undefined);
   const fromInventory = !o.cib && !o.local && !o.hosts.length;
   let inventory = fromInventory ? await (await import('./inventory.js')).openInventory() : null;
   const { aggregatorViewSource } = await import('../tui/aggregate-source.js');
@@ -120,7 +123,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   const first = await openTarget(o, inventory ?? undefined);
   let current = watch(first, o.cluster ?? inventory?.current() ?? first.label);
-  const { runTui } = await import('../tui/app.js');
+  const { runTui } = await screen;
   const openedInventory = async () => (inventory ??= await (await import('./inventory.js')).openInventory());
   // For the context picker (its list is read synchronously): loaded once the first screen is up.
   if (!inventory) setTimeout(() => void openedInventory().catch(() => null), 3000).unref();
