@@ -95,7 +95,7 @@ export function keepSnapshotCached(
   };
   const unsubscribe = live.subscribe(() => {
     if (timer || !live.getSnapshot() || live.getSnapshot() === saved) return;
-    timer = setTimeout(save, savedOnce ? (opts.intervalMs ?? 30_000) : (opts.firstDelayMs ?? 2000));
+    timer = setTimeout(save, savedOnce ? (opts.intervalMs ?? 30_000) : (opts.firstDelayMs ?? 500));
     timer.unref?.();
   });
   return {
