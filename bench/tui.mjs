@@ -6,7 +6,7 @@
 //
 //   node bench/tui.mjs            (needs: npm run build, tmux, root for the sandbox cluster)
 //   BENCH_N=5 BENCH_CHANGES=10    runs per first-screen figure, attribute changes
-//   BENCH_TUI_ONLY=first-screen   only the first-screen rows
+//   BENCH_TUI_ONLY=first-screen   only the first-screen rows; =generated only the generated CIBs'
 import { execFileSync, spawnSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -258,6 +258,7 @@ try {
 
 // 1. Time to first full screen on the sandbox cluster.
 ensureSandbox();
+const only = process.env.BENCH_TUI_ONLY ?? '';
 const hosts = ['cluster-1', 'cluster-2', 'cluster-3'];
 const topArgs = (h) => [process.execPath, topBin, '--host', h.join(','), '-F', sshConfig, '--known-hosts', knownHosts];
 // Full: cluster facts in the header, the resource list drawn, every host live.
@@ -297,96 +298,100 @@ async function fillCache() {
   killSession(s);
   if (!readdirSync(dir).some((f) => f.endsWith('.json'))) throw new Error(`pcmk-top saved no snapshot in ${dir} within 60 s`);
 }
-emptyCache();
-const runs = {
-  'pcmk-top --host cluster-1,2,3 (SSH, 3 hosts, no cache)': await firstScreen(withCache(topArgs(hosts)), topStages(hosts), N, { before: emptyCache }),
-  'pcmk-top --host cluster-1,2,3 (SSH, 3 hosts, cache of the previous run)': await fillCache().then(() => firstScreen(withCache(topArgs(hosts)), cachedStages(hosts), N)),
-  'pcmk-top --host cluster-1 (SSH, 1 host)': await firstScreen(topArgs(['cluster-1']), topStages(['cluster-1']), N),
-  'crm_mon interactive over ssh -t cluster-1': await firstScreen(sshMon([]), monStages, N),
-  'crm_mon interactive in cluster-1 (nsenter)': await firstScreen([...onNode('cluster-1'), 'crm_mon'], monStages, N),
-};
-results.firstScreenMs = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, Object.fromEntries(Object.entries(v).map(([st, xs]) => [st, stats(xs)]))]));
-const full = (v) => v['every host live'] ?? v['full screen'];
-const monSsh = median(full(runs['crm_mon interactive over ssh -t cluster-1']));
-printTable(`Time to first full screen on the sandbox cluster (120x40 tmux, median of ${N}; full = header and resources drawn, every host live)`, [
-  ['what', 'first frame', 'first data', 'full', 'full min..max', 'full vs crm_mon over ssh'],
-  ...Object.entries(runs).map(([k, v]) => [
-    k,
-    fmt(median(v['first frame'])),
-    v['first data'] ? fmt(median(v['first data'])) : v['cached data'] ? `${fmt(median(v['cached data']))} (CACHED)` : '',
-    fmt(median(full(v))),
-    `${fmt(Math.min(...full(v)))}..${fmt(Math.max(...full(v)))}`,
-    `${(median(full(v)) / monSsh).toFixed(2)}x`,
-  ]),
-]);
-
-{
-  const cold = median(full(runs['pcmk-top --host cluster-1,2,3 (SSH, 3 hosts, no cache)']));
-  const warm = runs['pcmk-top --host cluster-1,2,3 (SSH, 3 hosts, cache of the previous run)'];
-  results.firstScreenTarget = { completeMs: cold, crmMonSshMs: monSsh, ratio: cold / monSsh, met: cold / monSsh <= 1.5, cachedDataMs: median(warm['cached data']) };
-  printTable('Target: complete screen (every host live), 3 hosts, <= 1.5x `ssh -t cluster-1 crm_mon` measured above', [
-    ['what', 'value', 'vs crm_mon over ssh', 'target'],
-    ['complete screen, no cache', fmt(cold), `${(cold / monSsh).toFixed(2)}x`, cold / monSsh <= 1.5 ? 'met' : 'MISSED'],
-    ['cached snapshot on screen (CACHED, no actions)', fmt(median(warm['cached data'])), `${(median(warm['cached data']) / monSsh).toFixed(2)}x`, ''],
-    [`load average now (${os.cpus().length} CPUs)`, os.loadavg()[0].toFixed(2), '', ''],
+if (only !== 'generated') {
+  emptyCache();
+  const runs = {
+    'pcmk-top --host cluster-1,2,3 (SSH, 3 hosts, no cache)': await firstScreen(withCache(topArgs(hosts)), topStages(hosts), N, { before: emptyCache }),
+    'pcmk-top --host cluster-1,2,3 (SSH, 3 hosts, cache of the previous run)': await fillCache().then(() => firstScreen(withCache(topArgs(hosts)), cachedStages(hosts), N)),
+    'pcmk-top --host cluster-1 (SSH, 1 host)': await firstScreen(topArgs(['cluster-1']), topStages(['cluster-1']), N),
+    'crm_mon interactive over ssh -t cluster-1': await firstScreen(sshMon([]), monStages, N),
+    'crm_mon interactive in cluster-1 (nsenter)': await firstScreen([...onNode('cluster-1'), 'crm_mon'], monStages, N),
+  };
+  results.firstScreenMs = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, Object.fromEntries(Object.entries(v).map(([st, xs]) => [st, stats(xs)]))]));
+  const full = (v) => v['every host live'] ?? v['full screen'];
+  const monSsh = median(full(runs['crm_mon interactive over ssh -t cluster-1']));
+  printTable(`Time to first full screen on the sandbox cluster (120x40 tmux, median of ${N}; full = header and resources drawn, every host live)`, [
+    ['what', 'first frame', 'first data', 'full', 'full min..max', 'full vs crm_mon over ssh'],
+    ...Object.entries(runs).map(([k, v]) => [
+      k,
+      fmt(median(v['first frame'])),
+      v['first data'] ? fmt(median(v['first data'])) : v['cached data'] ? `${fmt(median(v['cached data']))} (CACHED)` : '',
+      fmt(median(full(v))),
+      `${fmt(Math.min(...full(v)))}..${fmt(Math.max(...full(v)))}`,
+      `${(median(full(v)) / monSsh).toFixed(2)}x`,
+    ]),
   ]);
+
+  {
+    const cold = median(full(runs['pcmk-top --host cluster-1,2,3 (SSH, 3 hosts, no cache)']));
+    const warm = runs['pcmk-top --host cluster-1,2,3 (SSH, 3 hosts, cache of the previous run)'];
+    results.firstScreenTarget = { completeMs: cold, crmMonSshMs: monSsh, ratio: cold / monSsh, met: cold / monSsh <= 1.5, cachedDataMs: median(warm['cached data']) };
+    printTable('Target: complete screen (every host live), 3 hosts, <= 1.5x `ssh -t cluster-1 crm_mon` measured above', [
+      ['what', 'value', 'vs crm_mon over ssh', 'target'],
+      ['complete screen, no cache', fmt(cold), `${(cold / monSsh).toFixed(2)}x`, cold / monSsh <= 1.5 ? 'met' : 'MISSED'],
+      ['cached snapshot on screen (CACHED, no actions)', fmt(median(warm['cached data'])), `${(median(warm['cached data']) / monSsh).toFixed(2)}x`, ''],
+      [`load average now (${os.cpus().length} CPUs)`, os.loadavg()[0].toFixed(2), '', ''],
+    ]);
+  }
 }
 
 // BENCH_TUI_ONLY=first-screen: only the first-screen rows (they change nothing on the cluster).
-if (process.env.BENCH_TUI_ONLY === 'first-screen') {
+if (only === 'first-screen') {
   writeFileSync(path.join(root, 'bench/last-tui.json'), `${JSON.stringify(results, null, 2)}\n`);
   process.exit(0);
 }
 
-// 2. Change-to-screen latency: a transient node attribute set on cluster-1, until the screen
-// shows the new value (pcmk-top's Nodes view; crm_mon -A's node attributes). Transient
-// attributes live in the status section: the configuration other tests compare stays untouched.
-async function changeLatency(name, lineFor, n) {
-  const fromCommit = [];
-  const fromStart = [];
-  for (let i = 0; i < n; i++) {
-    const value = `${process.pid}-${i}-${Date.now() % 100000}`;
-    const t0 = performance.now();
-    const r = spawnSync(onNode('cluster-1')[0], [...onNode('cluster-1').slice(1), 'crm_attribute', '--node', 'cluster-2', '--name', 'bench-tui', '--update', value, '--lifetime', 'reboot'], {
-      timeout: 30_000,
-    });
-    if (r.status !== 0) throw new Error(`crm_attribute failed: ${r.stderr}`);
-    const t1 = performance.now();
-    const ms = await until(name, (text) => lineFor(text, value), t1, 20_000);
-    if (ms === null) throw new Error(`${name}: bench-tui=${value} never showed`);
-    fromCommit.push(ms);
-    fromStart.push(ms + (t1 - t0));
-    await sleep(700 + Math.random() * 600);
+if (only !== 'generated') {
+  // 2. Change-to-screen latency: a transient node attribute set on cluster-1, until the screen
+  // shows the new value (pcmk-top's Nodes view; crm_mon -A's node attributes). Transient
+  // attributes live in the status section: the configuration other tests compare stays untouched.
+  async function changeLatency(name, lineFor, n) {
+    const fromCommit = [];
+    const fromStart = [];
+    for (let i = 0; i < n; i++) {
+      const value = `${process.pid}-${i}-${Date.now() % 100000}`;
+      const t0 = performance.now();
+      const r = spawnSync(onNode('cluster-1')[0], [...onNode('cluster-1').slice(1), 'crm_attribute', '--node', 'cluster-2', '--name', 'bench-tui', '--update', value, '--lifetime', 'reboot'], {
+        timeout: 30_000,
+      });
+      if (r.status !== 0) throw new Error(`crm_attribute failed: ${r.stderr}`);
+      const t1 = performance.now();
+      const ms = await until(name, (text) => lineFor(text, value), t1, 20_000);
+      if (ms === null) throw new Error(`${name}: bench-tui=${value} never showed`);
+      fromCommit.push(ms);
+      fromStart.push(ms + (t1 - t0));
+      await sleep(700 + Math.random() * 600);
+    }
+    return { fromCommit: stats(fromCommit), fromStart: stats(fromStart) };
   }
-  return { fromCommit: stats(fromCommit), fromStart: stats(fromStart) };
-}
-function clearAttr() {
-  spawnSync(onNode('cluster-1')[0], [...onNode('cluster-1').slice(1), 'crm_attribute', '--node', 'cluster-2', '--name', 'bench-tui', '--delete', '--lifetime', 'reboot'], { timeout: 30_000 });
-}
+  function clearAttr() {
+    spawnSync(onNode('cluster-1')[0], [...onNode('cluster-1').slice(1), 'crm_attribute', '--node', 'cluster-2', '--name', 'bench-tui', '--delete', '--lifetime', 'reboot'], { timeout: 30_000 });
+  }
 
-const latency = {};
-{
-  const s = startSession(withCache(topArgs(hosts)), 200, 50);
-  if ((await until(s, topFull(hosts), performance.now(), 60_000)) === null) throw new Error('pcmk-top did not come up');
-  tmux(['send-keys', '-t', at(s), '1']);
-  await sleep(500);
-  latency['pcmk-top (SSH, 3 hosts), Nodes view'] = await changeLatency(s, (text, v) => text.split('\n').some((l) => /^\s*\*?cluster-2\b/.test(l) && l.includes(`bench-tui=${v}`)), CHANGES);
-  killSession(s);
+  const latency = {};
+  {
+    const s = startSession(withCache(topArgs(hosts)), 200, 50);
+    if ((await until(s, topFull(hosts), performance.now(), 60_000)) === null) throw new Error('pcmk-top did not come up');
+    tmux(['send-keys', '-t', at(s), '1']);
+    await sleep(500);
+    latency['pcmk-top (SSH, 3 hosts), Nodes view'] = await changeLatency(s, (text, v) => text.split('\n').some((l) => /^\s*\*?cluster-2\b/.test(l) && l.includes(`bench-tui=${v}`)), CHANGES);
+    killSession(s);
+  }
+  {
+    const s = startSession(sshMon(['-A']), 200, 60);
+    if ((await until(s, monFull, performance.now(), 60_000)) === null) throw new Error('crm_mon did not come up');
+    await sleep(500);
+    // crm_mon -A lists "* Node: cluster-2:" and below it "* bench-tui : VALUE".
+    latency['crm_mon -A interactive over ssh -t cluster-1'] = await changeLatency(s, (text, v) => text.includes(`bench-tui                         : ${v}`) || new RegExp(`bench-tui\\s*:\\s*${v}\\b`).test(text), CHANGES);
+    killSession(s);
+  }
+  clearAttr();
+  results.changeToScreenMs = latency;
+  printTable(`Change-to-screen latency (crm_attribute --lifetime reboot on cluster-1, ${CHANGES} changes; screen polled every ~10 ms)`, [
+    ['what', 'p50 from commit', 'p95 from commit', 'p50 from command start', 'p95 from command start'],
+    ...Object.entries(latency).map(([k, v]) => [k, fmt(v.fromCommit.p50), fmt(v.fromCommit.p95), fmt(v.fromStart.p50), fmt(v.fromStart.p95)]),
+  ]);
 }
-{
-  const s = startSession(sshMon(['-A']), 200, 60);
-  if ((await until(s, monFull, performance.now(), 60_000)) === null) throw new Error('crm_mon did not come up');
-  await sleep(500);
-  // crm_mon -A lists "* Node: cluster-2:" and below it "* bench-tui : VALUE".
-  latency['crm_mon -A interactive over ssh -t cluster-1'] = await changeLatency(s, (text, v) => text.includes(`bench-tui                         : ${v}`) || new RegExp(`bench-tui\\s*:\\s*${v}\\b`).test(text), CHANGES);
-  killSession(s);
-}
-clearAttr();
-results.changeToScreenMs = latency;
-printTable(`Change-to-screen latency (crm_attribute --lifetime reboot on cluster-1, ${CHANGES} changes; screen polled every ~10 ms)`, [
-  ['what', 'p50 from commit', 'p95 from commit', 'p50 from command start', 'p95 from command start'],
-  ...Object.entries(latency).map(([k, v]) => [k, fmt(v.fromCommit.p50), fmt(v.fromCommit.p95), fmt(v.fromStart.p50), fmt(v.fromStart.p95)]),
-]);
 
 // 3. Generated CIBs: the `tui` preset (~5,000 instances, the frame and RSS targets) and the
 // `big` preset (~8,000 instances): frames and RSS.
@@ -491,7 +496,7 @@ try {
 }
 
 // Live console RSS on the sandbox, for scale.
-{
+if (only !== 'generated') {
   const s = startSession(withCache(topArgs(hosts)));
   await until(s, topFull(hosts), performance.now(), 60_000);
   await sleep(3000);
