@@ -427,8 +427,9 @@ async function generated(preset) {
     ['RSS of that process (now / peak), heap used', `${fr.rssMiB.toFixed(0)} MiB`, `${fr.peakRssMiB.toFixed(0)} MiB`, `${fr.heapUsedMiB.toFixed(0)} MiB heap`, '', ''],
   ]);
 
-  // 3b. The real console on the file in tmux: first screen, key -> screen change, RSS.
-  const s = startSession([process.execPath, topBin, '--cib', cib]);
+  // 3b. The real console on the file in tmux: first screen, key -> screen change, RSS (crm_mon on
+  // the big file takes seconds, minutes on a loaded machine: a generous timeout).
+  const s = startSession([process.execPath, topBin, '--cib', cib, '--timeout', '300']);
   const t0 = performance.now();
   const firstMs = await until(s, (t) => /cluster bench-cluster/.test(t) && /\b1\/\d{4,}\b/.test(t.split('\n')[2] ?? ''), t0, 120_000);
   if (firstMs === null) throw new Error('pcmk-top --cib did not come up');
