@@ -88,11 +88,11 @@ export async function main(argv: string[]): Promise<number> {
     printError('pcmk-top: needs a terminal; for scripts use `pcmk status --json`');
     return 64;
   }
-  // The hosts are asked first: connections and first reads go on while the screen's modules
-  // (Ink, React) load. Until a host answers, the screen shows the last snapshot an earlier run
-  // saved of the same hosts, marked CACHED with its age. The inventory (conf) loads only when the
-  // target comes from it, or when the operator opens the context picker.
-  // The screen's modules are read from disk from now on, in the background; awaited below.
+  // The screen's modules (Ink, React) are read from disk from here on, in the background, while
+  // the target opens and the hosts are connected to and read; the first frame does not wait for
+  // a host. Until a host answers, the screen shows the last snapshot an earlier run saved of the
+  // same hosts, marked CACHED with its age. The inventory (conf) loads only when the target comes
+  // from it, or when the operator opens the context picker.
   const screen = import('../tui/app.js');
   screen.catch(() => undefined);
   const fromInventory = !o.cib && !o.local && !o.hosts.length;
