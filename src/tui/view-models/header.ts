@@ -73,6 +73,9 @@ export function toHeader(view: ClusterView, now: number): HeaderModel {
     tone: hostTone(h),
   }));
   const warnings: Segment[] = [];
+  if (snap && view.cachedAt != null) {
+    warnings.push({ text: `CACHED ${formatAge(now - view.cachedAt)} ago (an earlier run's; waiting for the hosts, no actions until one answers)`, tone: 'warn' });
+  }
   for (const d of view.disagreements) {
     warnings.push({ text: visible(d.kind.startsWith('split') ? `SPLIT VIEW: ${d.message}` : d.message), tone: 'error' });
   }
