@@ -8,13 +8,18 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureSandbox, fmt, knownHosts, median, onNode, printTable, root, sshConfig, timeCommand } from './lib.mjs';
+import { cpuAndWall, ensureSandbox, fmt, knownHosts, median, node22, onNode, printTable, root, sshConfig, timeCommand } from './lib.mjs';
 
 const N = Number(process.env.BENCH_N ?? 7);
 const pcmk = path.join(root, 'bin/pcmk.js');
 const members = ['cluster-1', 'cluster-2', 'cluster-3'];
 
 ensureSandbox();
+// BENCH_CLI_ONLY=compile-cache: only the compile-cache rows.
+if (process.env.BENCH_CLI_ONLY === 'compile-cache') {
+  compileCacheRows();
+  process.exit(0);
+}
 const node = onNode('cluster-1');
 const runs = [
   ['pcmk status --local (in cluster-1)', [...node, 'node', pcmk, 'status', '--local', '--no-color']],
@@ -63,12 +68,17 @@ const targets = [
   { what: 'pcmk status over SSH (3 hosts) / one ssh crm_mon round trip', value: ssh3 / sshTrip, target: '<= 1.5x', ok: ssh3 / sshTrip <= 1.5 },
 ];
 printTable('Targets', [['ratio', 'value', 'target', ''], ...targets.map((t) => [t.what, `${t.value.toFixed(2)}x`, t.target, t.ok ? 'met' : 'MISSED'])]);
+const help = ms['pcmk help (start-up and imports only)'];
+console.log(`\npcmk --help ${fmt(help)} vs node -e 0 ${fmt(ms['node -e 0'])} in the same rounds: ${(help / ms['node -e 0']).toFixed(2)}x, ${fmt(help - ms['node -e 0'])} of start-up and module loading`);
 
 const reuse = sshReuseRows();
+const compileCache = compileCacheRows();
 
 const results = {
   n: N,
   sshReuse: reuse,
+  compileCache,
+  helpVsNode: { pcmkHelpMs: ms['pcmk help (start-up and imports only)'], nodeMs: ms['node -e 0'], ratio: ms['pcmk help (start-up and imports only)'] / ms['node -e 0'] },
   loadAverage: { before: loadBefore, after: loadAfter, cpus: os.cpus().length },
   ms,
   ratios: Object.fromEntries(targets.map((t) => [t.what, { value: t.value, target: t.target, met: t.ok }])),
@@ -119,5 +129,54 @@ function sshReuseRows() {
   ]);
   return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, { ms: v, vsSshRoundTrip: v / trip, met: v / trip <= 1.5 }]));
 }
+/**
+ * V8's compile cache (Node >= 22.1, enabled by bin/compile-cache.js): `pcmk --help`, `pcmk --cib
+ * FILE status`, `pcmk status` over SSH to one member and `pcmk-top help` (its entry and
+ * start-up), each with the cache warm and with NODE_DISABLE_COMPILE_CACHE=1, interleaved; CPU
+ * time (user + system) and wall time, medians. Without a Node 22 binary the rows say so.
+ */
+function compileCacheRows() {
+  const n22 = node22();
+  if (!n22) {
+    printTable('V8 compile cache (Node >= 22.1)', [['what', 'result'], ['compile cache on / off', 'not measured: no Node >= 22.1 here (set BENCH_NODE22=/path/to/node)']]);
+    return { measured: false };
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pcmk-bench-v8cache-'));
+  const top = path.join(root, 'bin/pcmk-top.js');
+  const cib = path.join(root, 'test/fixtures/cib/sandbox-2.1.5.xml');
+  const cases = [
+    ['pcmk --help', [pcmk, '--help']],
+    ['pcmk --cib FILE status', [pcmk, '--cib', cib, 'status', '--no-color']],
+    ['pcmk status over SSH, 1 host', [pcmk, 'status', '--no-color', '--no-reuse', '--host', 'cluster-1', '-F', sshConfig, '--known-hosts', knownHosts]],
+    ['pcmk-top help', [top, 'help']],
+    ['node -e 0', ['-e', '0']],
+  ];
+  const modes = { on: { XDG_CACHE_HOME: dir }, off: { XDG_CACHE_HOME: dir, NODE_DISABLE_COMPILE_CACHE: '1' } };
+  const t = {};
+  try {
+    for (let i = -1; i < N; i++) {
+      for (const [name, args] of cases) {
+        for (const [mode, env] of Object.entries(modes)) {
+          const r = cpuAndWall([n22.bin, ...args], { ...env, NO_COLOR: '1' });
+          if (i < 0) continue; // the warm-up round fills the cache
+          ((t[name] ??= {})[mode] ??= { cpu: [], wall: [] }).cpu.push(r.cpu);
+          t[name][mode].wall.push(r.wall);
+        }
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const out = {};
+  const rows = [['command (node ' + n22.version + ')', 'CPU off', 'CPU on', 'CPU saved', 'wall off', 'wall on']];
+  for (const [name] of cases) {
+    const m = (mode, k) => median(t[name][mode][k]);
+    out[name] = { cpuOffMs: m('off', 'cpu'), cpuOnMs: m('on', 'cpu'), wallOffMs: m('off', 'wall'), wallOnMs: m('on', 'wall') };
+    rows.push([name, fmt(m('off', 'cpu')), fmt(m('on', 'cpu')), `${(100 * (1 - m('on', 'cpu') / m('off', 'cpu'))).toFixed(0)}%`, fmt(m('off', 'wall')), fmt(m('on', 'wall'))]);
+  }
+  printTable(`V8 compile cache on / off (median of ${N} interleaved rounds after a warm-up round that fills it)`, rows);
+  return { measured: true, node: n22.version, ms: out };
+}
+
 console.log('\nsaved bench/last-cli.json');
 process.exit(0);

@@ -70,3 +70,27 @@ export function printTable(title, rows) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
   for (const r of rows) console.log(`  ${r.map((c, i) => String(c).padEnd(widths[i])).join('  ')}`);
 }
+
+/**
+ * A Node >= 22.1 binary for the compile-cache rows: $BENCH_NODE22, else this node when it is one;
+ * null when none is at hand (the rows then say "not measured").
+ */
+export function node22() {
+  const candidates = [process.env.BENCH_NODE22, process.execPath].filter(Boolean);
+  for (const bin of candidates) {
+    const r = spawnSync(bin, ['-p', 'process.versions.node'], { encoding: 'utf8', timeout: 30_000 });
+    const [major, minor] = String(r.stdout).trim().split('.').map(Number);
+    if (r.status === 0 && (major > 22 || (major === 22 && minor >= 1))) return { bin, version: String(r.stdout).trim() };
+  }
+  return null;
+}
+
+/** CPU time (user + system, ms) and wall time of one run, measured by GNU time. */
+export function cpuAndWall(argv, env) {
+  const t = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', ...argv], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30, timeout: 120_000 });
+  const wall = performance.now() - t;
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status ?? r.signal}: ${String(r.stderr).slice(0, 300)}`);
+  const [u, sys] = String(r.stderr).trim().split('\n').pop().split(' ').map(Number);
+  return { cpu: (u + sys) * 1000, wall };
+}

@@ -10,8 +10,10 @@ const benches = [
   ['cli: pcmk status local and over SSH vs crm / pcs / crm_mon', 'bench/cli.mjs'],
   ['xml: our XML reader vs fast-xml-parser, 8 MB crm_mon output and the corpus', 'bench/xml.mjs'],
   ['tui: first screen, change-to-screen latency, frame time, RSS', 'bench/tui.mjs'],
+  ['live: cluster change -> on screen vs crm_mon interactive, idle watch CPU', 'bench/live.mjs'],
   ['fencing: readiness check time', 'bench/fence.mjs'],
   ['ipmi: power status round trip vs ipmitool', 'bench/ipmi.mjs'],
+  ['history: reading 1,000 scheduler inputs vs crm_simulate / crm_mon alone', 'bench/history.mjs'],
 ];
 const only = process.argv.slice(2);
 let failed = 0;

@@ -1,2 +1,4 @@
 #!/usr/bin/env node
-import '../dist/bin/pcmk-agent.js';
+// The cache first: it covers only what is imported after it.
+import './compile-cache.js';
+await import('../dist/bin/pcmk-agent.js');

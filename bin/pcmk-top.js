@@ -1,2 +1,4 @@
 #!/usr/bin/env node
-import '../dist/pcmk-top.mjs';
+// The cache first: it covers only what is imported after it.
+import './compile-cache.js';
+await import('../dist/pcmk-top.mjs');

@@ -1,26 +1,34 @@
-// Builds the three programs into single files with esbuild (run by `npm run build` after tsc):
+// Builds the three programs with esbuild (run by `npm run build` after tsc):
 //  - dist/pcmk-agent.cjs: dependency-free, Node >= 18, so the console can push it to a host that
 //    has nothing installed;
-//  - dist/pcmk.mjs and dist/pcmk-top.mjs: one file each instead of a hundred modules to resolve
-//    and read at start-up. ssh2 (native crypto binding) and conf stay packages, loaded from
-//    node_modules by import() only when a command opens an SSH transport or reads the inventory;
-//    pcmk-top carries Ink and React inside, evaluated only when the screen starts.
+//  - dist/pcmk.mjs: one file instead of a hundred modules to resolve and read at start-up;
+//  - dist/pcmk-top.mjs: a small entry, and what it imports on demand (the screen: Ink and React)
+//    in dist/chunks/.
+//  ssh2 (native crypto binding) and conf stay packages, loaded from node_modules by import() only
+//  when a command opens an SSH transport or reads the inventory.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
-/** Options every bundle shares. */
-const common = { bundle: true, platform: 'node', minify: false, legalComments: 'none', logLevel: 'warning' };
+/**
+ * Options every bundle shares. NODE_ENV is fixed to production at build time: React, its reconciler
+ * and scheduler then ship only their production builds (the development ones doubled the bundle
+ * and were parsed at every start, although never run).
+ */
+const common = { bundle: true, platform: 'node', minify: false, legalComments: 'none', logLevel: 'warning', define: { 'process.env.NODE_ENV': '"production"' } };
 
 /** CommonJS packages inside an ES module bundle (React, parts of Ink) need a real require(). */
 const esm = { format: 'esm', target: 'node20', banner: { js: "import { createRequire as __pcmkCreateRequire } from 'node:module';\nconst require = __pcmkCreateRequire(import.meta.url);" } };
 
 /**
- * Ink imports React's devtools only when DEV=true; they are not shipped. Without this stub esbuild
+ * Ink imports React's devtools (and its own devtools module) only when DEV=true; they are not shipped. Without this stub esbuild
  * would hoist that import to the top of the bundle and every start would fail to resolve it.
  */
 const noDevtools = {
   name: 'no-react-devtools',
   setup(b) {
     b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'stub' }));
+    // Ink's devtools module (and the WebSocket package it brings) is imported only when DEV=true.
+    b.onResolve({ filter: /^\.\/devtools\.js$/ }, (a) => (/[\\/]ink[\\/]/.test(a.importer) ? { path: 'ink-devtools', namespace: 'stub' } : undefined));
     b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: "throw new Error('React devtools are not part of pcmk-top');", loader: 'js' }));
   },
 };
@@ -31,7 +39,19 @@ const lazyPackages = ['ssh2', 'conf'];
 const bundles = [
   { entryPoints: ['src/bin/pcmk-agent.ts'], outfile: 'dist/pcmk-agent.cjs', target: 'node18', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
   { ...esm, entryPoints: ['src/bin/pcmk.ts'], outfile: 'dist/pcmk.mjs', external: lazyPackages, plugins: [noDevtools] },
-  { ...esm, entryPoints: ['src/bin/pcmk-top.ts'], outfile: 'dist/pcmk-top.mjs', external: lazyPackages, plugins: [noDevtools] },
+  // pcmk-top in chunks (dist/chunks/): it starts its hosts' connections from a small entry file
+  // and reads and compiles the screen (Ink, React: most of its code) while they are under way.
+  {
+    ...esm,
+    entryPoints: ['src/bin/pcmk-top.ts'],
+    outdir: 'dist',
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+    external: lazyPackages,
+    plugins: [noDevtools],
+  },
 ];
+rmSync('dist/chunks', { recursive: true, force: true });
 
 await Promise.all(bundles.map((b) => build({ ...common, ...b })));

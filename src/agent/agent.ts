@@ -1,21 +1,26 @@
 /**
  * The embeddable agent: snapshots on demand, and a watch that pushes a new snapshot when the
- * cluster changes, driven by an event source instead of a tight crm_mon loop.
+ * cluster changes, driven by event sources instead of a crm_mon loop (docs/protocol.md, "Watch").
  *
- * Event source: crm_mon in its refreshing (non one-shot) text mode subscribes to the CIB's change
- * notifications and redraws only when something changes. We watch its output as a trigger and then
- * take one XML snapshot. A slow safety poll catches what the CIB does not see (corosync links).
+ * Event sources: crm_mon's external agent (every resource operation, node and fencing event, as
+ * it happens), inotify on the CIB directory (configuration changes) and crm_mon's throttled redraw
+ * (the catch-all). Each event marks the parts of the snapshot it touched; the coalescer
+ * (./watch.ts) merges bursts and collects only those parts. A slow safety poll reads corosync,
+ * which the CIB does not record.
  */
-import { watch as fsWatch, type FSWatcher } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, fstatSync, ftruncateSync, mkdtempSync, openSync, readSync, rmSync, watch as fsWatch, writeFileSync, type FSWatcher } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { collectRaw, type ReadScope } from './collect.js';
 import { canStream, LocalToolRunner, type ToolRunner, type ToolStream } from './run-tool.js';
-import { buildSnapshot, parseCibVersion, type RawOutputs } from './snapshot.js';
-
-/** After a change, how long the agent keeps probing the CIB version, and how often. */
-const HOT_WINDOW_MS = 5000;
-const HOT_PROBE_MS = 250;
+import { buildSnapshot, type RawOutputs } from './snapshot.js';
+import { ALL_PARTS, Coalescer, HINT_WINDOW_MS, notifyScript, parseNotifyLine, systemClock, type Clock, type WatchPart } from './watch.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
+import type { WatchTiming } from '../model/protocol.js';
+
+/** Where Pacemaker keeps the CIB on disk (its configuration; the status section is never written). */
+export const CIB_DIR = '/var/lib/pacemaker/cib';
 
 export interface AgentOptions {
   runner?: ToolRunner;
@@ -24,13 +29,18 @@ export interface AgentOptions {
   node?: string;
   timeoutMs?: number;
   now?: () => Date;
+  /** The CIB's directory, watched for configuration changes (default CIB_DIR). */
+  cibDir?: string;
 }
 
 export interface WatchOptions {
-  /** Least time between two collections (ms). */
+  /** Least time between the starts of two collections (ms; default 0: the merge window is enough). */
   minIntervalMs?: number;
-  /** Safety poll: collect at least this often even without an event (ms). */
+  /** Safety poll: read corosync (everything, when an event source is missing) this often (ms). */
   maxIntervalMs?: number;
+  /** How long to wait for more events after the first of a burst (ms; default 15). */
+  windowMs?: number;
+  clock?: Clock;
   onError?: (e: unknown) => void;
 }
 
@@ -40,7 +50,7 @@ export interface Agent {
   /** One snapshot; `status` leaves out what `pcmk status` does not print (see ReadScope). */
   snapshot(read?: ReadScope): Promise<ClusterSnapshot>;
   /** Calls onSnapshot with the first snapshot and then with every changed one. Returns a stop function. */
-  watch(onSnapshot: (s: ClusterSnapshot, trigger: string) => void, opts?: WatchOptions): () => void;
+  watch(onSnapshot: (s: ClusterSnapshot, trigger: string, timing: WatchTiming) => void, opts?: WatchOptions): () => void;
 }
 
 /** Output that differs only in volatile fields (the time crm_mon ran, tool durations) is no change. */
@@ -65,132 +75,173 @@ export function createAgent(opts: AgentOptions = {}): Agent {
       return build(await collect(read));
     },
     watch(onSnapshot, wopts = {}) {
-      const minInterval = wopts.minIntervalMs ?? 100;
       const maxInterval = wopts.maxIntervalMs ?? 30_000;
+      const clock = wopts.clock ?? systemClock;
       let stopped = false;
-      let running = false;
-      let pending: string | null = null;
       let lastPrint = '';
-      let lastRun = 0;
-      let timer: NodeJS.Timeout | null = null;
+      let last: RawOutputs = {};
+      // Which event sources are up: while they are, the safety poll reads only corosync.
+      const live = { notify: false, cibDir: false };
 
-      const run = async (trigger: string): Promise<void> => {
-        if (stopped) return;
-        if (running) {
-          pending = trigger;
-          return;
-        }
-        const wait = lastRun + minInterval - Date.now();
-        if (wait > 0) {
-          if (!timer) {
-            timer = setTimeout(() => {
-              timer = null;
-              void run(trigger);
-            }, wait);
-          }
-          return;
-        }
-        running = true;
-        lastRun = Date.now();
-        try {
-          const raw = await collect();
-          const print = fingerprint(raw);
-          if (!stopped && print !== lastPrint) {
-            lastPrint = print;
-            onSnapshot(build(raw), trigger);
-          }
-        } catch (e) {
-          wopts.onError?.(e);
-        } finally {
-          running = false;
-          if (pending && !stopped) {
-            const t = pending;
-            pending = null;
-            void run(t);
-          }
-        }
-      };
+      const coalescer = new Coalescer({
+        windowMs: wopts.windowMs,
+        minIntervalMs: wopts.minIntervalMs ?? 0,
+        clock,
+        onError: wopts.onError,
+        async collect({ parts, events }) {
+          // The first snapshot, a file, or a lost event source: everything.
+          const all = opts.cibFile || !Object.keys(last).length;
+          const collectedFrom = clock.now();
+          const raw = await collectRaw({ runner, cibFile: opts.cibFile, timeoutMs: opts.timeoutMs, parts: all ? ALL_PARTS : parts });
+          if (stopped) return;
+          last = { ...last, ...raw };
+          const print = fingerprint(last);
+          if (print === lastPrint) return;
+          lastPrint = print;
+          const trigger = [...new Set(events.map((e) => e.source))].join(',');
+          onSnapshot(build(last), trigger, {
+            eventAt: Math.min(...events.map((e) => e.at)),
+            collectedFrom,
+            collectedAt: clock.now(),
+            parts: all ? [...ALL_PARTS] : [...parts],
+            events: events.length,
+          });
+        },
+      });
+      const event = (source: string, parts: readonly WatchPart[], detail?: string): void => coalescer.notify({ source, parts, at: clock.now(), detail });
 
-      const poll = setInterval(() => void run('poll'), maxInterval);
+      const poll = setInterval(() => event('poll', live.notify && live.cibDir ? ['corosync'] : ALL_PARTS), maxInterval);
       poll.unref?.();
-      const stops: Array<() => void> = [() => clearInterval(poll)];
+      const stops: Array<() => void> = [() => clearInterval(poll), () => coalescer.stop()];
 
       if (opts.cibFile) {
         let w: FSWatcher | null = null;
         try {
-          w = fsWatch(opts.cibFile, () => void run('cib-file'));
+          w = fsWatch(opts.cibFile, () => event('cib-file', ALL_PARTS));
         } catch (e) {
           wopts.onError?.(e);
         }
         stops.push(() => w?.close());
       } else if (canStream(runner)) {
+        // Configuration changes: the CIB writes its configuration (never the status) to disk, so
+        // inotify on its directory sees them within tens of ms, at no cost.
+        const cibDir = opts.cibDir ?? CIB_DIR;
+        try {
+          // One write is a dozen renames; the last one is cib.xml, the configuration as written.
+          const w = fsWatch(cibDir, (_type, file) => {
+            if (!file || String(file) === 'cib.xml') event('cib-config', ['config', 'status']);
+          });
+          w.on('error', () => (live.cibDir = false));
+          live.cibDir = true;
+          stops.push(() => w.close());
+        } catch {
+          // Not readable here (or elsewhere): crm_mon's redraws then refresh the configuration too.
+        }
+        // Status changes: crm_mon's external agent runs on every resource operation, node and
+        // fencing event of a CIB change, without the redraw throttle. It writes a line to a file
+        // in a private directory; we follow the file.
+        const notify = startNotify((line) => {
+          const ev = parseNotifyLine(line, clock.now());
+          if (ev) coalescer.notify(ev);
+          else event('operation', ['status']);
+        }, wopts.onError);
+        if (notify) {
+          live.notify = true;
+          stops.push(notify.stop);
+        }
         let stream: ToolStream | null = null;
         let backoff = 1000;
         const start = (): void => {
           if (stopped) return;
           const started = Date.now();
-          // crm_mon redraws on every CIB change notification; each redraw is our trigger. With a 1 s
-          // interval it redraws at once when idle for a while (it throttles bursts to one per 2 s)
-          // and does not redraw periodically in this mode.
-          stream = runner.stream('crm_mon', ['--output-as=text', '--interval=1s', '--exclude=all', '--include=summary'], () => {
-            void run('cib-change');
-            heatUp();
-          });
+          // The same crm_mon redraws its summary on every CIB change (throttled to one per 2 s in a
+          // burst): the catch-all for what the external agent does not report (node attributes).
+          const args = ['--output-as=text', '--interval=1s', '--exclude=all', '--include=summary'];
+          if (notify) args.push(`--external-agent=${notify.script}`, '--watch-fencing');
+          stream = runner.stream('crm_mon', args, () =>
+            coalescer.notify({ source: 'redraw', parts: live.cibDir ? ['status'] : ['status', 'config'], at: clock.now(), windowMs: HINT_WINDOW_MS }),
+          );
           void stream.exited.then(() => {
             if (stopped) return;
             // It exits when the cluster stops or the connection drops: retry with backoff, poll meanwhile.
             backoff = Date.now() - started > 60_000 ? 1000 : Math.min(backoff * 2, 30_000);
-            void run('monitor-exit');
+            event('monitor-exit', ALL_PARTS);
             const t = setTimeout(start, backoff);
             t.unref?.();
           });
         };
-        // While the cluster is busy, crm_mon's 2 s throttle would delay the next change: for a few
-        // seconds after each redraw, probe the CIB version (one cheap cibadmin call) every
-        // HOT_PROBE_MS and collect when it moved. An idle cluster costs nothing.
-        let hotUntil = 0;
-        let hotTimer: NodeJS.Timeout | null = null;
-        let lastVersion: string | null = null;
-        let probing = false;
-        const probe = async (): Promise<void> => {
-          if (stopped || probing) return;
-          if (Date.now() > hotUntil) {
-            if (hotTimer) clearInterval(hotTimer);
-            hotTimer = null;
-            return;
-          }
-          probing = true;
-          try {
-            const out = await runner.run('cibadmin', ['--query', '--xpath', '/cib', '--no-children'], { timeoutMs: 2000 });
-            const v = parseCibVersion(out.stdout);
-            if (v && lastVersion && v !== lastVersion) void run('cib-version');
-            lastVersion = v;
-          } catch {
-            // The next redraw or the safety poll will tell.
-          } finally {
-            probing = false;
-          }
-        };
-        const heatUp = (): void => {
-          hotUntil = Date.now() + HOT_WINDOW_MS;
-          if (!hotTimer && !stopped) {
-            hotTimer = setInterval(() => void probe(), HOT_PROBE_MS);
-            hotTimer.unref?.();
-          }
-        };
         start();
         stops.push(() => stream?.kill());
-        stops.push(() => {
-          if (hotTimer) clearInterval(hotTimer);
-        });
       }
 
-      void run('initial');
+      event('initial', ALL_PARTS);
       return () => {
         stopped = true;
-        if (timer) clearTimeout(timer);
         for (const s of stops) s();
       };
     },
   };
+}
+
+/**
+ * crm_mon's external agent: a script in a private directory that appends one line per event to a
+ * file there, followed with inotify. The script is run once first, so a directory where nothing
+ * may be executed (noexec) is noticed: then there is no external agent and the redraw remains.
+ */
+function startNotify(onLine: (line: string) => void, onError?: (e: unknown) => void): { script: string; stop: () => void } | null {
+  let dir: string | null = null;
+  try {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'pcmk-watch-'));
+    const events = path.join(dir, 'events');
+    const script = path.join(dir, 'notify');
+    writeFileSync(events, '', { mode: 0o600 });
+    writeFileSync(script, notifyScript(events), { mode: 0o700 });
+    execFileSync(script, [], { timeout: 5000, stdio: 'ignore', env: { PATH: '/usr/bin:/bin', CRM_notify_task: 'self-test' } });
+    const fd = openSync(events, 'r+');
+    let offset = 0;
+    let partial = '';
+    let selfTest = true;
+    const read = (): void => {
+      const size = fstatSync(fd).size;
+      if (size < offset) offset = 0;
+      if (size === offset) return;
+      const buf = Buffer.alloc(size - offset);
+      const n = readSync(fd, buf, 0, buf.length, offset);
+      offset += n;
+      const lines = (partial + buf.toString('utf8', 0, n)).split('\n');
+      partial = lines.pop() ?? '';
+      for (const l of lines) {
+        if (selfTest && l.startsWith('self-test')) {
+          selfTest = false;
+          continue;
+        }
+        onLine(l);
+      }
+      // Keep the file small; an event appended in between still woke us (the watcher fires).
+      if (offset > 1 << 20 && !partial) {
+        ftruncateSync(fd, 0);
+        offset = 0;
+      }
+    };
+    read();
+    const w = fsWatch(events, () => {
+      try {
+        read();
+      } catch (e) {
+        onError?.(e);
+      }
+    });
+    const d = dir;
+    return {
+      script,
+      stop: () => {
+        w.close();
+        closeSync(fd);
+        rmSync(d, { recursive: true, force: true });
+      },
+    };
+  } catch {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    return null;
+  }
 }

@@ -9,6 +9,7 @@ import { buildSnapshot, type RawOutputs, type ToolResult } from './snapshot.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
 
 import { CRM_MON_ARGS, LEGACY_CRM_MON_ARGS } from './parse/crm-mon.js';
+import { ALL_PARTS, type WatchPart } from './watch.js';
 
 export { CRM_MON_ARGS, LEGACY_CRM_MON_ARGS };
 
@@ -25,6 +26,12 @@ export const NOT_COLLECTED_FOR_STATUS = 'not collected for a status read (cluste
 export interface CollectOptions {
   runner: ToolRunner;
   read?: ReadScope;
+  /**
+   * Only these parts (the watch refreshes what its events touched; docs/snapshot.md): `status` runs
+   * crm_mon and the version probe, `config` cibadmin's configuration and the version probe,
+   * `corosync` the three corosync tools. The result holds only their outputs. Default: all.
+   */
+  parts?: Iterable<WatchPart>;
   /** Run against a CIB file instead of the live cluster (sets CIB_file for the Pacemaker tools). */
   cibFile?: string;
   timeoutMs?: number;
@@ -79,15 +86,24 @@ export function stripStatus(xml: string): string {
   return xml.slice(0, start) + xml.slice(end + '</status>'.length);
 }
 
-async function readCibFile(file: string): Promise<{ cib: ToolResult; version: ToolResult }> {
+/**
+ * The text of a CIB file. A compressed one (the scheduler's `pe-input-N.bz2`, which the Pacemaker
+ * tools read as they are) is read through `bzcat` on the runner.
+ */
+export async function readCibText(runner: ToolRunner, file: string, timeoutMs: number): Promise<string> {
+  if (/\.bz2$/.test(file)) return (await runner.run('bzcat', ['--', file], { timeoutMs })).stdout;
+  return readFile(file, 'utf8');
+}
+
+async function readCibFile(runner: ToolRunner, file: string, timeoutMs: number): Promise<{ cib: ToolResult; version: ToolResult }> {
   const t = performance.now();
   try {
-    const text = stripStatus(await readFile(file, 'utf8'));
+    const text = stripStatus(await readCibText(runner, file, timeoutMs));
     const durationMs = performance.now() - t;
     const r: ToolResult = { ok: true, tool: 'cib-file', stdout: text, stderr: '', exitCode: 0, durationMs };
     return { cib: r, version: r };
   } catch (e) {
-    const err = new ToolError({ tool: 'cib-file', args: [file], failure: 'missing', exitCode: null, signal: null, stderr: (e as Error).message, stdout: '', timeoutMs: null, durationMs: performance.now() - t, where: 'local' });
+    const err = e instanceof ToolError ? e : new ToolError({ tool: 'cib-file', args: [file], failure: 'missing', exitCode: null, signal: null, stderr: (e as Error).message, stdout: '', timeoutMs: null, durationMs: performance.now() - t, where: 'local' });
     const r: ToolResult = { ok: false, tool: 'cib-file', error: err, durationMs: 0 };
     return { cib: r, version: { ...r } };
   }
@@ -101,22 +117,34 @@ export async function collectRaw(opts: CollectOptions): Promise<RawOutputs> {
   if (opts.cibFile && runner instanceof LocalToolRunner && runner.where === 'local') {
     // The file is the CIB: read its configuration directly instead of having cibadmin re-read,
     // validate and print it (seconds on a big cluster, competing with crm_mon for the CPU).
-    const [crmMon, file] = await Promise.all([collectCrmMon(runner, env, timeoutMs), readCibFile(opts.cibFile)]);
+    const [crmMon, file] = await Promise.all([collectCrmMon(runner, env, timeoutMs), readCibFile(runner, opts.cibFile, timeoutMs)]);
     return { crmMon, cib: file.cib, cibVersion: file.version };
   }
+  const parts = new Set(opts.parts ?? ALL_PARTS);
+  const corosync = parts.has('corosync') && !opts.cibFile;
+  const none = Promise.resolve(undefined);
   const [crmMon, cib, cibVersion, cmapctl, quorumtool, cfgtool] = await Promise.all([
-    collectCrmMon(runner, env, timeoutMs),
-    attempt(runner, 'cibadmin', ['--query', '--scope', 'configuration'], { timeoutMs, env }),
+    parts.has('status') ? collectCrmMon(runner, env, timeoutMs) : none,
+    parts.has('config') ? attempt(runner, 'cibadmin', ['--query', '--scope', 'configuration'], { timeoutMs, env }) : none,
     // The <cib> element alone: epoch, num_updates, admin_epoch, dc-uuid, without the status section.
-    opts.read === 'status'
-      ? Promise.resolve<ToolResult>({ ok: false, tool: 'cibadmin', skipped: NOT_COLLECTED_FOR_STATUS, durationMs: 0 })
-      : attempt(runner, 'cibadmin', ['--query', '--xpath', '/cib', '--no-children'], { timeoutMs, env }),
-    opts.cibFile ? skipped('corosync-cmapctl') : attempt(runner, 'corosync-cmapctl', [], { timeoutMs }),
+    !parts.has('status') && !parts.has('config')
+      ? none
+      : opts.read === 'status'
+        ? Promise.resolve<ToolResult>({ ok: false, tool: 'cibadmin', skipped: NOT_COLLECTED_FOR_STATUS, durationMs: 0 })
+        : attempt(runner, 'cibadmin', ['--query', '--xpath', '/cib', '--no-children'], { timeoutMs, env }),
+    corosync ? attempt(runner, 'corosync-cmapctl', [], { timeoutMs }) : none,
     // corosync-quorumtool -s exits 2 when the partition has no quorum; that output is still valid.
-    opts.cibFile ? skipped('corosync-quorumtool') : attempt(runner, 'corosync-quorumtool', ['-s'], { timeoutMs, okExitCodes: [2] }),
-    opts.cibFile ? skipped('corosync-cfgtool') : attempt(runner, 'corosync-cfgtool', ['-s'], { timeoutMs }),
+    corosync ? attempt(runner, 'corosync-quorumtool', ['-s'], { timeoutMs, okExitCodes: [2] }) : none,
+    corosync ? attempt(runner, 'corosync-cfgtool', ['-s'], { timeoutMs }) : none,
   ]);
-  return { crmMon, cib, cibVersion, cmapctl, quorumtool, cfgtool };
+  const raw: RawOutputs = { crmMon, cib, cibVersion, cmapctl, quorumtool, cfgtool };
+  if (opts.cibFile && parts.has('corosync')) {
+    raw.cmapctl = skipped('corosync-cmapctl');
+    raw.quorumtool = skipped('corosync-quorumtool');
+    raw.cfgtool = skipped('corosync-cfgtool');
+  }
+  for (const k of Object.keys(raw) as Array<keyof RawOutputs>) if (raw[k] === undefined) delete raw[k];
+  return raw;
 }
 
 /** Collect everything and build one snapshot. Never throws for a tool failure: see sources/warnings. */

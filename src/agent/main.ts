@@ -104,7 +104,7 @@ export function summarize(s: ClusterSnapshot): string {
 }
 
 /** Builds the serve handlers (actions, fencing checks) for the runner the agent uses. */
-export type HandlerFactory = (ctx: { runner: LocalToolRunner; cibFile?: string }) => ServeHandlers;
+export type HandlerFactory = (ctx: { runner: LocalToolRunner; cibFile?: string; node: string }) => ServeHandlers;
 
 export async function main(argv: string[], makeHandlers: HandlerFactory = () => ({})): Promise<number> {
   let o: AgentCliOptions;
@@ -129,7 +129,7 @@ export async function main(argv: string[], makeHandlers: HandlerFactory = () => 
       return hasClusterState(s) ? 0 : 102;
     }
     case 'serve':
-      await serve(agent, process.stdin, process.stdout, makeHandlers({ runner, cibFile: o.cib ?? undefined }));
+      await serve(agent, process.stdin, process.stdout, makeHandlers({ runner, cibFile: o.cib ?? undefined, node: agent.node }));
       return 0;
     case 'version':
       process.stdout.write(`${versionLine('pcmk-agent')}\n`);

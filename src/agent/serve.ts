@@ -9,6 +9,7 @@ import type { Agent } from './agent.js';
 import { PROTOCOL_VERSION, type AgentMessage, type Capability, type ClientRequest } from '../model/protocol.js';
 import { SNAPSHOT_SCHEMA } from '../model/snapshot.js';
 import { isRequestId } from '../model/actions.js';
+import { parseInputSpec } from '../model/history.js';
 import { parseActionRequest } from './actions/request.js';
 import { VERSION, versionLine } from '../model/version.js';
 
@@ -20,6 +21,7 @@ export interface ServeHandlers {
   action?: (req: Extract<ClientRequest, { type: 'action' }>) => Promise<unknown>;
   fenceCheck?: () => Promise<unknown>;
   why?: (req: Extract<ClientRequest, { type: 'why' }>) => Promise<unknown>;
+  history?: (req: Extract<ClientRequest, { type: 'history' | 'history-show' }>) => Promise<AgentMessage>;
 }
 
 export class ProtocolError extends Error {
@@ -59,6 +61,16 @@ export function parseRequest(line: string): ClientRequest {
         minIntervalMs: typeof m.minIntervalMs === 'number' ? m.minIntervalMs : undefined,
         maxIntervalMs: typeof m.maxIntervalMs === 'number' ? m.maxIntervalMs : undefined,
       };
+    case 'history': {
+      const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+      const limit = num(m.limit);
+      if (limit !== undefined && (limit < 1 || limit > 100_000)) throw new ProtocolError('bad-request', 'limit must be 1..100000');
+      return { id, type: 'history', since: num(m.since), until: num(m.until), limit: limit === undefined ? undefined : Math.round(limit) };
+    }
+    case 'history-show':
+      // A file name of the pengine directory, never a path.
+      if (typeof m.input !== 'string' || !parseInputSpec(m.input) || m.input.includes(':')) throw new ProtocolError('bad-request', 'input must name a scheduler input: 412, warn-3 or pe-input-412.bz2');
+      return { id, type: 'history-show', input: m.input };
     case 'action': {
       const wait = typeof m.wait === 'number' && Number.isFinite(m.wait) && m.wait > 0 ? Math.min(Math.round(m.wait), 3600) : undefined;
       if (m.requestId !== undefined && !isRequestId(m.requestId)) throw new ProtocolError('bad-request', 'requestId must be letters, digits and ._:- (at most 64)');
@@ -84,6 +96,7 @@ export function serve(agent: Agent, input: Readable, output: Writable, handlers:
   if (handlers.action) caps.push('action');
   if (handlers.fenceCheck) caps.push('fence-check');
   if (handlers.why) caps.push('why');
+  if (handlers.history) caps.push('history');
   send({
     type: 'hello',
     protocol: PROTOCOL_VERSION,
@@ -119,7 +132,7 @@ export function serve(agent: Agent, input: Readable, output: Writable, handlers:
         return;
       case 'watch': {
         watches.get(req.id)?.();
-        const stop = agent.watch((snapshot, trigger) => send({ id: req.id, type: 'snapshot', snapshot, trigger }), {
+        const stop = agent.watch((snapshot, trigger, timing) => send({ id: req.id, type: 'snapshot', snapshot, trigger, timing: { ...timing, sentAt: Date.now() } }), {
           minIntervalMs: req.minIntervalMs,
           maxIntervalMs: req.maxIntervalMs,
           onError: (e) => fail(req.id, e),
@@ -143,6 +156,11 @@ export function serve(agent: Agent, input: Readable, output: Writable, handlers:
       case 'why':
         if (!handlers.why) throw new ProtocolError('unsupported', 'this agent does not answer why');
         send({ id: req.id, type: 'why', result: await handlers.why(req) });
+        return;
+      case 'history':
+      case 'history-show':
+        if (!handlers.history) throw new ProtocolError('unsupported', 'this agent does not read the transition history');
+        send(await handlers.history(req));
         return;
     }
   };

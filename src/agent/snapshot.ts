@@ -57,6 +57,7 @@ function emptyCluster(): ClusterInfo {
     quorate: null,
     partition: null,
     pacemakerVersion: null,
+    mixedVersion: null,
     apiVersion: null,
     format: 'pacemaker-result',
     lastUpdate: null,

@@ -10,8 +10,11 @@ export function runMain(name: string, main: (argv: string[]) => Promise<number>)
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
-      // Pooled SSH connections and timers must not keep a finished command alive.
-      setTimeout(() => process.exit(code), 50).unref();
+      // Pooled SSH connections and timers must not keep a finished command alive. A pipe takes
+      // large output (`pcmk history --json | jq`) asynchronously: exit only once it has it all.
+      const exit = (): void => void setTimeout(() => process.exit(code), 50).unref();
+      if (process.stdout.writableLength > 0) process.stdout.once('drain', exit);
+      else exit();
     },
     (e: unknown) => {
       printError(`${name}: ${(e as Error)?.stack ?? String(e)}`);

@@ -37,7 +37,7 @@ export interface ParsedArgs {
   flags: Record<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['name', 'node', 'resource', 'op', 'interval', 'lifetime', 'action', 'cipher', 'user', 'port', 'since', 'limit', 'ctx', 'bmc']);
+const VALUE_FLAGS = new Set(['name', 'node', 'resource', 'op', 'interval', 'lifetime', 'action', 'cipher', 'user', 'port', 'since', 'until', 'from', 'limit', 'ctx', 'bmc']);
 const BOOL_FLAGS = new Set(['keep-constraint', 'expired', 'force', 'all', 'cluster-wide', 'off', 'reboot', 'follow', 'group-by-node']);
 
 export function defaultOptions(): GlobalOptions {

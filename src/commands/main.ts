@@ -178,6 +178,10 @@ export async function main(argv: string[], io?: { out?: (s: string) => void; err
       else for (const e of entries) w.out(auditLine(e));
       return EXIT.ok;
     }
+    if (cmd === 'history') {
+      const { historyCommand } = await import('./history.js');
+      return await historyCommand(p, w);
+    }
     if (cmd === 'ipmi' || cmd === 'fence-test') {
       const { fencingCommand } = await import('./fencing.js');
       const target = await openTarget(o);

@@ -16,6 +16,7 @@ import {
   toConstraintViewRows,
   type ConstraintRow,
   toNodeViewRows,
+  mixedVersionWarning,
   toResourceTree,
   visible,
   type NodeState,
@@ -117,6 +118,8 @@ export function renderStatus(s: ClusterSnapshot, st: Style = plain): string[] {
   out.push(
     `${st.bold(`Cluster ${visible(c.name ?? '(unnamed)')}`)}  ${visible(c.stack ?? '')}  DC ${c.dc ? visible(c.dc) : st.red('NONE')}  ${quorum}  Pacemaker ${c.pacemakerVersion ?? '?'}  stonith ${isFalse(stonith) ? st.red('DISABLED') : isTrue(stonith) ? 'enabled' : stonith ?? '?'}${isTrue(c.options['maintenance-mode']) ? `  ${st.yellow('MAINTENANCE MODE')}` : ''}`,
   );
+  const mixed = mixedVersionWarning(s);
+  if (mixed) out.push(st.yellow(mixed));
   if (c.lastChange) out.push(st.dim(visible(`last change ${c.lastChange}${c.lastChangeBy ? ` by ${c.lastChangeBy}` : ''}`)));
   out.push('', st.bold('Nodes'), ...renderNodes(s, st));
   out.push('', st.bold('Resources'), ...renderResources(s, st));

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createAgent, type Agent } from '../agent/agent.js';
 import { collectSnapshot, type ReadScope } from '../agent/collect.js';
 import { LocalToolRunner, type ToolRunner } from '../agent/run-tool.js';
+import { FirstReadSource } from '../aggregate/first-read.js';
 import { Aggregator, collectOnce, type HostSource, type SourceErrorInfo } from '../aggregate/aggregator.js';
 import type { ClusterView, HostStatus } from '../aggregate/merge-view.js';
 import type * as TransportModule from '../transport/index.js';
@@ -49,7 +50,7 @@ export async function openTarget(o: GlobalOptions, inventory?: Inventory): Promi
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-/** dist/, seen from the dist/pcmk*.mjs bundles and from dist/commands/session.js alike. */
+/** dist/, seen from the dist/pcmk*.mjs bundles, their dist/chunks/ and dist/commands/session.js alike. */
 const distDir = path.basename(here) === 'dist' ? here : path.dirname(here);
 /** dist/pcmk-agent.cjs */
 export const AGENT_BUNDLE = path.join(distDir, 'pcmk-agent.cjs');
@@ -198,33 +199,34 @@ export class Session {
         ...(reuse ? { reuse: { ...reuse, holderEntry: HOLDER_ENTRY, onProblem: (m: string) => printError(m) } } : {}),
       });
       const pool = this.pool;
-      this.sources = target.hosts.map(
-        (h) =>
-          new SshHostSource(h, pool, {
-            watch,
-            // One-shot reads are fastest with the tools run directly over the connection (no
-            // node start on the host); the live console keeps an agent per host for its watch.
-            allow: watch ? ['agent', 'pushed', 'agentless'] : ['agentless'],
-            bundlePath: AGENT_BUNDLE,
-            helloTimeoutMs: o.timeoutMs,
-            requestTimeoutMs: Math.max(o.timeoutMs, 30_000),
-            snapshotTimeoutMs: Math.max(o.timeoutMs, 30_000),
-            serveArgs: o.prefix.length ? ['--prefix', o.prefix.join(' ')] : [],
-            agentless: {
-              snapshot: async (runner, host) => {
-                const take = () => collectSnapshot({ runner, source: host, timeoutMs: o.timeoutMs, read });
-                try {
-                  return await take();
-                } catch (e) {
-                  // A channel that closed without a status on a connection still open (sshd under
-                  // load) is worth one more try; these reads change nothing. A lost connection is not.
-                  if (e instanceof TransportError && e.stage === 'exec' && !runnerClosed(runner)) return take();
-                  throw e;
-                }
-              },
+      const sshSource = (h: string, live: boolean): HostSource =>
+        new SshHostSource(h, pool, {
+          watch: live,
+          // One-shot reads are fastest with the tools run directly over the connection (no
+          // node start on the host); the live console keeps an agent per host for its watch.
+          allow: live ? ['agent', 'pushed', 'agentless'] : ['agentless'],
+          bundlePath: AGENT_BUNDLE,
+          helloTimeoutMs: o.timeoutMs,
+          requestTimeoutMs: Math.max(o.timeoutMs, 30_000),
+          snapshotTimeoutMs: Math.max(o.timeoutMs, 30_000),
+          serveArgs: o.prefix.length ? ['--prefix', o.prefix.join(' ')] : [],
+          agentless: {
+            snapshot: async (runner, host) => {
+              const take = () => collectSnapshot({ runner, source: host, timeoutMs: o.timeoutMs, read: live || !watch ? read : 'status' });
+              try {
+                return await take();
+              } catch (e) {
+                // A channel that closed without a status on a connection still open (sshd under
+                // load) is worth one more try; these reads change nothing. A lost connection is not.
+                if (e instanceof TransportError && e.stage === 'exec' && !runnerClosed(runner)) return take();
+                throw e;
+              }
             },
-          }),
-      );
+          },
+        });
+      // The live console paints each host's first one-shot read (what `pcmk status` reads) while
+      // the agent starts behind it, then follows the agent's watch.
+      this.sources = target.hosts.map((h) => (watch ? new FirstReadSource(h, sshSource(h, false), sshSource(h, true)) : sshSource(h, false)));
     } else {
       this.localRunner = new LocalToolRunner(o.prefix);
       this.localAgent = createAgent({ runner: this.localRunner, cibFile: target.kind === 'cib' ? this.o.cib! : undefined, timeoutMs: o.timeoutMs });
@@ -366,6 +368,20 @@ export class Session {
   async agentRequest(body: Parameters<AgentClient['request']>[0], timeoutMs: number, preferHost?: string | null): Promise<AgentMessage> {
     if (body.type === 'action' && body.dryRun !== true) throw new SessionError('a change goes through Session.action (sent at most once)', 70);
     return (await this.sendToOneHost(body, timeoutMs, this.hostOrder(preferHost ?? null, null), false)).answer;
+  }
+
+  /** A read-only request to every host's agent at once: each host's answer, or why it gave none. */
+  async agentRequestEach(body: Parameters<AgentClient['request']>[0], timeoutMs: number): Promise<Array<{ host: string; answer: AgentMessage } | { host: string; error: Error }>> {
+    if (body.type === 'action') throw new SessionError('a change goes through Session.action (sent at most once)', 70);
+    return Promise.all(
+      this.target.hosts.map(async (host) => {
+        try {
+          return { host, answer: (await this.sendToOneHost(body, timeoutMs, [host], false)).answer };
+        } catch (e) {
+          return { host, error: e instanceof Error ? e : new Error(String(e)) };
+        }
+      }),
+    );
   }
 
   /**

@@ -3,14 +3,17 @@
  * `pcmk`, keeps one aggregator over every host, and hands the TUI a view source and the actions,
  * which go to a host's agent exactly as `pcmk` sends them (one plan for preview and run).
  */
-process.env.NODE_ENV ??= 'production';
+// The bundle has NODE_ENV fixed at build time (scripts/bundle.mjs); this covers running the tsc
+// output directly. Through a local name, so the bundler's define leaves the assignment alone.
+const env = process.env;
+env.NODE_ENV ??= 'production';
 
 import { parseArgs, UsageError, type GlobalOptions } from './args.js';
 import { renderActionResult } from './main.js';
 import { createOutput, plain, printError, printText } from './output.js';
 import { topUsage } from './usage.js';
 import { versionLine } from '../model/version.js';
-import { openTarget, OutcomeUnknownError, Session } from './session.js';
+import { openTarget, OutcomeUnknownError, Session, type Target } from './session.js';
 import { actionScope, changesCluster, type Action } from '../model/actions.js';
 import type { FenceCheckTable, PlanText, ResultText, TuiActions, WhyPanel } from '../tui/types.js';
 
@@ -91,46 +94,73 @@ export async function main(argv: string[]): Promise<number> {
     printError('pcmk-top: needs a terminal; for scripts use `pcmk status --json`');
     return 64;
   }
-  const { runTui } = await import('../tui/app.js');
+  // The screen's modules (Ink, React) are read from disk from here on, in the background, while
+  // the target opens and the hosts are connected to and read; the first frame does not wait for
+  // a host. Until a host answers, the screen shows the last snapshot an earlier run saved of the
+  // same hosts, marked CACHED with its age. The inventory (conf) loads only when the target comes
+  // from it, or when the operator opens the context picker.
+  const screen = import('../tui/app.js');
+  screen.catch(() => undefined);
+  (await import('../transport/trace-live.js')).traceFrames(process.stdout);
+  const fromInventory = !o.cib && !o.local && !o.hosts.length;
+  let inventory = fromInventory ? await (await import('./inventory.js')).openInventory() : null;
   const { aggregatorViewSource } = await import('../tui/aggregate-source.js');
-  const inventory = await (await import('./inventory.js')).openInventory();
-  let target = await openTarget(o, inventory);
-  let session = new Session(target, o, true);
-  let agg = session.aggregator();
-  let source = aggregatorViewSource(agg, { context: o.cluster ?? inventory.current() ?? target.label });
-  agg.start();
+  const { withCachedSnapshot } = await import('../tui/view-source.js');
+  const cache = await import('./snapshot-cache.js');
+
+  /** A session watching `target`: its aggregator started, its view (a cached snapshot until a host answers). */
+  const watch = (t: Target, context: string) => {
+    const session = new Session(t, o, true);
+    const agg = session.aggregator();
+    agg.start();
+    const live = aggregatorViewSource(agg, { context });
+    const file = t.kind === 'ssh' ? cache.defaultSnapshotCacheFile(t) : null;
+    const keeper = file ? cache.keepSnapshotCached(file, { getSnapshot: () => live.getView().snapshot, subscribe: (l) => live.subscribe(l) }) : null;
+    const source = withCachedSnapshot(live, file ? cache.readCachedSnapshot(file) : null);
+    return {
+      session,
+      source,
+      async close() {
+        keeper?.close();
+        live.close();
+        await agg.stop();
+        await session.close();
+      },
+    };
+  };
+  const first = await openTarget(o, inventory ?? undefined);
+  let current = watch(first, o.cluster ?? inventory?.current() ?? first.label);
+  const { runTui } = await screen;
+  const openedInventory = async () => (inventory ??= await (await import('./inventory.js')).openInventory());
+  // For the context picker (its list is read synchronously): loaded once the first screen is up.
+  if (!inventory) setTimeout(() => void openedInventory().catch(() => null), 3000).unref();
 
   // A view source that follows context switches (:ctx NAME) by swapping the session underneath.
   const listeners = new Set<() => void>();
-  let unsub = source.subscribe(() => listeners.forEach((l) => l()));
+  let unsub = current.source.subscribe(() => listeners.forEach((l) => l()));
   const view = {
-    getView: () => source.getView(),
+    getView: () => current.source.getView(),
     subscribe(l: () => void) {
       listeners.add(l);
       return () => listeners.delete(l);
     },
   };
-  const actions = o.cib ? null : makeActions(session, o);
-  const proxyActions: TuiActions | null = actions && {
-    preview: (a) => makeActions(session, o).preview(a),
-    run: (a) => makeActions(session, o).run(a),
-    fenceCheck: () => makeActions(session, o).fenceCheck(),
-    why: (r, n) => makeActions(session, o).why(r, n),
-  };
+  const proxyActions: TuiActions | null = o.cib
+    ? null
+    : {
+        preview: (a) => makeActions(current.session, o).preview(a),
+        run: (a) => makeActions(current.session, o).run(a),
+        fenceCheck: () => makeActions(current.session, o).fenceCheck(),
+        why: (r, n) => makeActions(current.session, o).why(r, n),
+      };
   const contexts = {
-    list: () => inventory.list().map((c) => c.name),
+    list: () => inventory?.list().map((c) => c.name) ?? [],
     async switchTo(name: string) {
-      const next = await openTarget({ ...o, cluster: name, hosts: [], local: false, cib: null }, inventory);
+      const next = await openTarget({ ...o, cluster: name, hosts: [], local: false, cib: null }, await openedInventory());
       unsub();
-      source.close();
-      await agg.stop();
-      await session.close();
-      target = next;
-      session = new Session(target, o, true);
-      agg = session.aggregator();
-      source = aggregatorViewSource(agg, { context: name });
-      unsub = source.subscribe(() => listeners.forEach((l) => l()));
-      agg.start();
+      await current.close();
+      current = watch(next, name);
+      unsub = current.source.subscribe(() => listeners.forEach((l) => l()));
       listeners.forEach((l) => l());
     },
   };
@@ -138,9 +168,7 @@ export async function main(argv: string[]): Promise<number> {
     await runTui({ source: view, actions: proxyActions, readOnly: o.readOnly, contexts, color: !o.noColor && !process.env.NO_COLOR });
   } finally {
     unsub();
-    source.close();
-    await agg.stop();
-    await session.close();
+    await current.close();
   }
   return 0;
 }

@@ -74,6 +74,7 @@ const opInterval: OptionSpec[] = [
 ];
 const lifetime: OptionSpec = { flag: '--lifetime', value: 'PT1H', kind: 'text', help: 'the constraint expires after this ISO 8601 duration' };
 const json: OptionSpec = { flag: '--json', help: 'print data for scripts' };
+const historyFrom: OptionSpec = { flag: '--from', value: 'DIR|ARCHIVE', kind: 'file', help: 'offline: a directory of pe-input files or a crm_report / pcs cluster report archive' };
 const ipmiOptions: OptionSpec[] = [
   { flag: '--user', value: 'USER', kind: 'text', help: 'the BMC user (default admin; PCMK_IPMI_USER wins)' },
   { flag: '--cipher', value: '3|17', kind: 'text', help: 'the IPMI 2.0 cipher suite (default 3)' },
@@ -114,6 +115,30 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'where RSC runs, or why it does not (on NODE): scheduler scores, causes, the next command',
     group: 'Reading',
     exits: [...READ_EXITS, 'failed', 'noSuchResource'],
+  },
+  {
+    words: ['history'],
+    args: [],
+    options: [
+      { flag: '--since', value: 'TIME', kind: 'text', help: 'transitions from TIME on: 2026-12-06T14:02, 14:02 (today, UTC) or an age (30m, 2h, 1d)' },
+      { flag: '--until', value: 'TIME', kind: 'text', help: 'transitions up to TIME' },
+      { flag: '--resource', value: 'R', kind: 'resource', help: 'only transitions that touch resource R (its actions, placement, failures, configuration)' },
+      { ...node, help: 'only transitions that touch node N' },
+      { flag: '--limit', value: 'N', kind: 'text', help: 'the newest N scheduler inputs of each host (default 50)' },
+      historyFrom,
+      json,
+    ],
+    summary: 'what happened: the transitions the scheduler ran, one line each, merged by time across hosts',
+    group: 'Reading',
+    exits: ['failed', 'noHost'],
+  },
+  {
+    words: ['history', 'show'],
+    args: [{ name: 'N', kind: 'text' }],
+    options: [historyFrom, json],
+    summary: 'the cluster as it was at scheduler input N (412, warn-3, HOST:412) and what the scheduler did next',
+    group: 'Reading',
+    exits: ['failed', 'noHost'],
   },
   { words: ['log'], args: [], options: [json], summary: 'the local audit log of every change made from this machine', group: 'Reading', local: true, exits: [] },
 

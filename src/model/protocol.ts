@@ -4,10 +4,11 @@
  */
 import type { Action } from './actions.js';
 import type { ClusterSnapshot } from './snapshot.js';
+import type { InputFacts } from './history.js';
 
 export const PROTOCOL_VERSION = 1;
 
-export type Capability = 'snapshot' | 'watch' | 'action' | 'fence-check' | 'why';
+export type Capability = 'snapshot' | 'watch' | 'action' | 'fence-check' | 'why' | 'history';
 
 /** First line the agent writes. */
 export interface HelloMessage {
@@ -29,7 +30,17 @@ export type ClientRequest =
   | ActionRequestMessage
   | { id: string; type: 'fence-check' }
   /** Read-only: where RESOURCE runs or why it does not (on NODE). */
-  | { id: string; type: 'why'; resource: string; node?: string };
+  | { id: string; type: 'why'; resource: string; node?: string }
+  | HistoryRequestMessage;
+
+/**
+ * Read-only: the host's scheduler inputs (its pengine directory), newest first. `history` reads a
+ * window of them (`limit` newest within since/until, ms since the epoch, plus the one before);
+ * `history-show` one input in full, named by its file name (never a path).
+ */
+export type HistoryRequestMessage =
+  | { id: string; type: 'history'; since?: number; until?: number; limit?: number }
+  | { id: string; type: 'history-show'; input: string };
 
 /** A named action; the host re-validates it against its CIB and plans argv itself. */
 export interface ActionRequestMessage {
@@ -44,12 +55,29 @@ export interface ActionRequestMessage {
   requestId?: string;
 }
 
+/**
+ * When a watch's snapshot came to be (epoch ms on the agent's host): the first event it answers,
+ * the collection's start and end, the parts read, how many events were merged. For traces
+ * (PCMK_TRACE_LIVE) and benchmarks; a client may ignore it.
+ */
+export interface WatchTiming {
+  eventAt: number;
+  collectedFrom: number;
+  collectedAt: number;
+  parts: string[];
+  events: number;
+  /** When the agent wrote the message. */
+  sentAt?: number;
+}
+
 export type AgentMessage =
   | HelloMessage
-  | { id: string; type: 'snapshot'; snapshot: ClusterSnapshot; trigger?: string }
+  | { id: string; type: 'snapshot'; snapshot: ClusterSnapshot; trigger?: string; timing?: WatchTiming }
   | { id: string; type: 'pong'; time: string }
   | { id: string; type: 'unwatched' }
   | { id: string; type: 'action-result'; result: unknown }
   | { id: string; type: 'fence-check'; result: unknown }
   | { id: string; type: 'why'; result: unknown }
+  | { id: string; type: 'history'; host: string; inputs: InputFacts[] }
+  | { id: string; type: 'history-show'; host: string; facts: InputFacts; snapshot: ClusterSnapshot | null; simulation: string }
   | { id: string | null; type: 'error'; code: string; message: string; exitCode?: number };

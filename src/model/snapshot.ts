@@ -42,6 +42,11 @@ export interface ClusterNode {
   resourcesRunning: number;
   /** "green" | "yellow" | "red" as crm_mon reports it (2.1+), or null when not reported. */
   health: string | null;
+  /**
+   * The CRM feature set the node's Pacemaker speaks (crm_mon 2.1+ `feature_set`, e.g. "3.16.1" for
+   * 2.1.5, "3.20.0" for 3.0); null for remote and guest nodes, offline nodes and older crm_mon.
+   */
+  featureSet: string | null;
   /** For guest nodes: the node where the container resource runs (null when not running). */
   host: string | null;
   /** For guest nodes: the container resource id (a primitive, or a bundle replica's container). */
@@ -314,6 +319,11 @@ export interface ClusterInfo {
   /** "partition with quorum", "partition WITHOUT quorum", or null when unknown. */
   partition: string | null;
   pacemakerVersion: string | null;
+  /**
+   * crm_mon's `mixed_version` (2.1+): the cluster nodes speak different CRM feature sets, as in a
+   * rolling upgrade; null when crm_mon does not say.
+   */
+  mixedVersion: boolean | null;
   /** crm_mon XML api-version (2.x) or the legacy crm_mon version (1.1 --as-xml). */
   apiVersion: string | null;
   format: 'pacemaker-result' | 'legacy-crm_mon';

@@ -142,3 +142,18 @@ export function formatDurationMs(ms: number): string {
   if (ms % 1000 === 0) return `${ms / 1000}s`;
   return `${ms}ms`;
 }
+
+/**
+ * A Pacemaker version as [major, minor, patch], from crm_mon's DC version ("2.0.5-ba59be7122"),
+ * a `--version` line ("Pacemaker 3.0.0") or a bare "2.1.5"; null when there is none to read.
+ */
+export function pacemakerRelease(version: string | null | undefined): [number, number, number] | null {
+  const m = /(?:^|\s)(\d+)\.(\d+)(?:\.(\d+))?/.exec(version ?? '');
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : null;
+}
+
+/** True when `version` is known and older than major.minor (an unknown version is not older). */
+export function pacemakerOlderThan(version: string | null | undefined, major: number, minor: number): boolean {
+  const r = pacemakerRelease(version);
+  return r !== null && (r[0] < major || (r[0] === major && r[1] < minor));
+}

@@ -6,6 +6,7 @@
  * `snapshot` messages with the watch's id until `unwatch` (same id). A dropped channel rejects every
  * pending request and emits 'close'.
  */
+import { liveTraceFile, traceLive } from './trace-live.js';
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
@@ -245,6 +246,7 @@ export class AgentClient extends EventEmitter {
     }
     const id = String(msg.id);
     if (msg.type === 'snapshot' && this.watches.has(id)) {
+      if (liveTraceFile) traceLive({ where: this.where, node: msg.snapshot.source, trigger: msg.trigger, ...msg.timing });
       this.watches.get(id)!.onSnapshot(msg.snapshot, msg.trigger);
       return;
     }

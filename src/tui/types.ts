@@ -39,6 +39,11 @@ export interface ClusterView {
   /** The primary snapshot (last good one kept on loss); null until the first arrives. */
   snapshot: ClusterSnapshot | null;
   disagreements: Disagreement[];
+  /**
+   * Set when `snapshot` is not live: the last one an earlier run saved (epoch ms it was saved).
+   * The header says CACHED and its age; no action is offered until a host answers.
+   */
+  cachedAt?: number | null;
 }
 
 /**

@@ -39,3 +39,26 @@ export function singleSnapshotView(snapshot: ClusterSnapshot, mode: string, at: 
     disagreements: [],
   };
 }
+
+/**
+ * A view source that shows a saved snapshot (marked with cachedAt) until the live source has a
+ * snapshot of its own; from then on it is the live source unchanged.
+ */
+export function withCachedSnapshot(live: ViewSource, cached: { snapshot: ClusterSnapshot; savedAt: number } | null): ViewSource {
+  if (!cached) return live;
+  let from: ClusterView | null = null;
+  let shown: ClusterView | null = null;
+  return {
+    getView() {
+      const v = live.getView();
+      if (v.snapshot) return v;
+      // The same object until the live view changes (useSyncExternalStore compares identity).
+      if (v !== from || !shown) {
+        from = v;
+        shown = { ...v, snapshot: cached.snapshot, cachedAt: cached.savedAt };
+      }
+      return shown;
+    },
+    subscribe: (listener) => live.subscribe(listener),
+  };
+}

@@ -9,7 +9,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -410,6 +410,66 @@ describe('changes over SSH', () => {
     // Reading is allowed in read-only mode.
     expect((await pcmk(['--read-only', 'status', '--json', ...ssh])).code).toBe(0);
   });
+
+  interface HistoryEntryJson {
+    facts: { host: string; seq: number; kind: string; time: string; dc: string; actions: Array<{ verb: string; resource: string; fromNode: string | null; toNode: string | null }> };
+    changes: { config: { added: string[]; removed: string[]; changed: string[] } | null; newFailures: string[]; resources: string[] };
+  }
+
+  it('lists the move, the failure and its cleanup in order; history show of the input before the move has dregistry on its old node', async () => {
+    const since = new Date(Date.now() - 1000).toISOString();
+    const from = locate('dregistry')[0]!;
+    const to = otherMember(from);
+    const moved = await pcmk(['move', 'dregistry', to, ...ssh]);
+    expect(moved.code, moved.stderr).toBe(0);
+    await injectFailure();
+    const cleaned = await pcmk(['cleanup', 'dregistry', '--wait=60', ...ssh]);
+    expect(cleaned.code, cleaned.stderr).toBe(0);
+    await settle();
+
+    const until = new Date().toISOString();
+    const r = await pcmk(['history', '--since', since, '--until', until, '--json', ...ssh], { timeoutMs: 300_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const body = parseJson<{ hosts: Array<{ host: string; error: string | null }>; entries: HistoryEntryJson[] }>(r);
+    expect(body.hosts.map((h) => h.host).sort()).toEqual([...members].sort());
+    expect(body.hosts.filter((h) => h.error)).toEqual([]);
+    const e = body.entries;
+    const times = e.map((x) => Date.parse(x.facts.time));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    // The move: the input whose transition moves dregistry, made after cli-prefer-dregistry appeared.
+    const move = e.findIndex((x) => x.facts.actions.some((a) => a.verb === 'Move' && a.resource === 'dregistry' && a.fromNode === from && a.toNode === to));
+    expect(move, JSON.stringify(e.map((x) => x.facts.actions))).toBeGreaterThanOrEqual(0);
+    expect(e[move]!.changes.config?.added).toContain('cli-prefer-dregistry');
+    // The failure appears after the move, on the new node, and the scheduler recovers it there.
+    const failed = e.findIndex((x) => x.changes.newFailures.some((f) => f.startsWith(`dregistry monitor on ${to}`)));
+    expect(failed, JSON.stringify(e.map((x) => x.changes.newFailures))).toBeGreaterThan(move);
+    expect(e[failed]!.facts.actions.some((a) => a.verb === 'Recover' && a.resource === 'dregistry')).toBe(true);
+
+    const text = await pcmk(['history', '--since', since, '--resource', 'dregistry', ...ssh], { timeoutMs: 300_000 });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(new RegExp(`#${e[move]!.facts.seq} DC \\S+: .*dregistry moved ${from} -> ${to}.*config changed by root via crm_resource .*\\+cli-prefer-dregistry`));
+
+    const show = await pcmk(['history', 'show', `${e[move]!.facts.host}:${e[move]!.facts.seq}`, '--no-color', ...ssh], { timeoutMs: 120_000 });
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stdout).toMatch(new RegExp(`^\\s+dregistry\\s.*Started\\s+${from}$`, 'm'));
+    expect(show.stdout).toContain(`dregistry moved ${from} -> ${to}`);
+
+    // Offline: a crm_report-style archive (<report>/<node>/pengine/) of the members' own inputs
+    // gives the same timeline.
+    const report = path.join(tmp, 'report');
+    for (const m of members) {
+      const dir = path.join(report, 'sandbox-report', m);
+      mkdirSync(dir, { recursive: true });
+      const tarred = execFileSync('bash', [sandboxScript, 'exec', m, '--', 'tar', '-C', '/var/lib/pacemaker', '-cf', '-', 'pengine'], { timeout: 60_000, maxBuffer: 256 << 20 });
+      execFileSync('tar', ['-xf', '-', '-C', dir], { input: tarred, timeout: 60_000 });
+    }
+    const archive = path.join(tmp, 'sandbox-report.tar.bz2');
+    execFileSync('tar', ['-cjf', archive, '-C', report, 'sandbox-report'], { timeout: 60_000 });
+    const offline = await pcmk(['history', '--from', archive, '--since', since, '--until', until, '--json'], { timeoutMs: 300_000 });
+    expect(offline.code, offline.stderr).toBe(0);
+    const key = (x: HistoryEntryJson): string => `${x.facts.host}#${x.facts.seq} ${x.facts.time} ${x.facts.actions.map((a) => `${a.verb} ${a.resource}`).join(',')} ${JSON.stringify(x.changes)}`;
+    expect(parseJson<{ entries: HistoryEntryJson[] }>(offline).entries.map(key)).toEqual(e.map(key));
+  }, 600_000);
 });
 
 describe('audit log', () => {

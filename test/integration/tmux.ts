@@ -49,7 +49,8 @@ function checkFrame(f: Frame, violations: string[]): void {
   const header = f.lines.findIndex((l) => HOSTS.test(l)) - 1;
   if (header !== 0 || !HEADER.test(f.lines[0] ?? '')) violations.push(`header ${header < 0 ? 'not on screen' : `on line ${header + 1}`}:\n${f.text}`);
   const footer = f.lines[f.rows - 2] ?? '';
-  if (!footer.startsWith('? help')) violations.push(`footer not on row ${f.rows - 1}:\n${f.text}`);
+  // A console that offers no action (--read-only, or a cached snapshot) says so first.
+  if (!/^(\[read-only\] )?\? help/.test(footer)) violations.push(`footer not on row ${f.rows - 1}:\n${f.text}`);
   if ((f.lines[f.rows - 1] ?? '').trim() !== '') violations.push(`last row not free:\n${f.text}`);
 }
 
@@ -104,6 +105,8 @@ export function topConsole(name: string, size: { cols: number; rows: number } = 
   /** pcmk-top's own state directory: its local audit log, away from the operator's. */
   const stateHome = mkdtempSync(path.join(tmpdir(), `${name}-state-`));
   const auditLog = path.join(stateHome, 'pcmk-console/audit.log');
+  /** Its cache directory (the snapshots it keeps between runs), inside the state directory. */
+  const cacheHome = path.join(stateHome, 'cache');
   /** Frames that broke the layout invariants, reported by the test that captured them. */
   const violations: string[] = [];
   /** Sessions whose console has drawn (its header or footer showed once): from then on every frame is checked. */
@@ -122,12 +125,12 @@ export function topConsole(name: string, size: { cols: number; rows: number } = 
    * Starts pcmk-top in a new detached tmux session (CI unset: Ink prints nothing when CI is set).
    * A shell around it prints its exit status and keeps the pane open, so a crash stays readable.
    */
-  function startTop(session: string, cols = size.cols, rows = size.rows): void {
+  function startTop(session: string, cols = size.cols, rows = size.rows, args = ['--host', members.join(','), '-F', sshConfig, '--known-hosts', knownHosts]): void {
     tmux([
       'new-session', '-d', '-s', session, '-x', String(cols), '-y', String(rows),
       'sh', '-c', '"$@"; echo "[pcmk-top exited with status $?]"; exec sleep 3600', 'sh',
-      'env', '-u', 'CI', 'TZ=UTC', `XDG_STATE_HOME=${stateHome}`, process.execPath, topBin,
-      '--host', members.join(','), '-F', sshConfig, '--known-hosts', knownHosts,
+      'env', '-u', 'CI', '-u', 'PCMK_CACHE_DIR', 'TZ=UTC', `XDG_STATE_HOME=${stateHome}`, `XDG_CACHE_HOME=${cacheHome}`, process.execPath, topBin,
+      ...args,
     ]);
   }
 
@@ -241,5 +244,5 @@ export function topConsole(name: string, size: { cols: number; rows: number } = 
     }
   }
 
-  return { tmux, at, startTop, topPid, capture, waitScreen, keys, type, reset, showView, filterTo, auditEntries, close, auditLog, violations, quitting };
+  return { tmux, at, startTop, topPid, capture, waitScreen, keys, type, reset, showView, filterTo, auditEntries, close, auditLog, cacheHome, violations, quitting };
 }

@@ -12,13 +12,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { snapshotCacheFile } from '../../src/commands/snapshot-cache.js';
 import { changedEntries, configEntries, dropEmptySet, expectOnly, hasElement } from './cib-diff.js';
-import { locate, members, onMember, pending, sandboxScript, settled, waitFor } from './sandbox-env.js';
+import { knownHosts, locate, members, onMember, pending, sandboxScript, settled, sshConfig, waitFor } from './sandbox-env.js';
 import { hasFilter, hostBadge, requireBuilt, resourceRow, topConsole, VIEW_HEADERS, type Frame } from './tmux.js';
 
 const MAIN = 'main';
 const NOSSH = 'nossh';
-const { tmux, at, startTop, topPid, waitScreen, keys, type, reset, filterTo, auditEntries, close, violations, quitting } = topConsole('pcmk-tui-e2e');
+const CACHED = 'cached';
+const { tmux, at, startTop, topPid, waitScreen, keys, type, reset, filterTo, auditEntries, close, cacheHome, violations, quitting } = topConsole('pcmk-tui-e2e');
 
 function cliConstraints(resource: string): string[] {
   const xml = onMember(['cibadmin', '--query', '--scope', 'constraints']);
@@ -409,4 +413,29 @@ describe('pcmk-top in tmux on the sandbox cluster', () => {
     // The alternate screen is left: nothing of the console stays on the terminal.
     expect(f.text).not.toMatch(/\? help/);
   }, 30_000);
+
+  it('the next start paints the snapshot the last run saved, marked CACHED with its age, and offers no action from it', async () => {
+    // The console that just quit saved its last snapshot of the three members.
+    const dir = path.join(cacheHome, 'pcmk-console/snapshots');
+    const saved = snapshotCacheFile(dir, { hosts: members, sshConfig });
+    expect(existsSync(saved), `${saved} written by the console that quit`).toBe(true);
+    // The same snapshot for a host that never answers (its port refuses): the cached screen stays.
+    const cfg = path.join(cacheHome, 'ssh_config_refused');
+    writeFileSync(cfg, 'Host cluster-1\n  HostName 127.0.0.1\n  Port 9\n');
+    copyFileSync(saved, snapshotCacheFile(dir, { hosts: ['cluster-1'], sshConfig: cfg }));
+    startTop(CACHED, 120, 40, ['--host', 'cluster-1', '-F', cfg, '--known-hosts', knownHosts]);
+    const f = await waitScreen(CACHED, 'the cached screen', (s) => /cluster sandbox/.test(s.lines[0] ?? '') && s.text.includes('CACHED'), 30_000);
+    expect(f.text).toMatch(/! CACHED \d+[sm] ago \(an earlier run's; waiting for the hosts, no actions until one answers\)/);
+    expect(f.lines[1]).toMatch(/^hosts: cluster-1 (CONNECTING|DOWN)/);
+    await keys(CACHED, '1');
+    await waitScreen(CACHED, 'the nodes view from the cache', (s) => /^[ *]?cluster-2\s+member\s+online/m.test(s.text), 10_000);
+    // Standby on the selected node, then the resources view: keys are read in order, so once the
+    // view has switched the standby key has been handled, and it asked nothing.
+    await keys(CACHED, 's');
+    await keys(CACHED, '2');
+    const after = await waitScreen(CACHED, 'the resources view, still cached', (s) => s.lines.some((l) => VIEW_HEADERS.resources.test(l)) && s.text.includes('CACHED'), 10_000);
+    expect(after.text).not.toContain('Confirm:');
+    expect(resourceRow(after, 'dregistry')).not.toBeNull();
+    expect(violations).toEqual([]);
+  }, 60_000);
 });

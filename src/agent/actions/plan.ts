@@ -21,7 +21,7 @@ import {
   type ResourceEntry,
   type ResourceIndex,
 } from '../../model/resource-index.js';
-import { baseResourceId, isFalse, isTrue, parseDurationMs } from '../../model/values.js';
+import { baseResourceId, isFalse, isTrue, pacemakerOlderThan, parseDurationMs } from '../../model/values.js';
 import { explainBlockers, formatBlockers, placementUnit } from './blockers.js';
 import { actionScope, isDestructive, READ_ONLY_ACTIONS, type Action, type ActionName, type ActionOf } from '../../model/actions.js';
 
@@ -227,6 +227,21 @@ function waitStep(seconds: number, until: WaitCondition, description: string): P
   };
 }
 
+/**
+ * crm_resource's option for the promoted role of a promotable clone: `--promoted` from Pacemaker
+ * 2.1 (3.0 keeps `--master` only as a deprecated alias), `--master` on 2.0 and 1.1, which have no
+ * `--promoted`. Chosen from the local tools, not the DC: the XML API version of the local crm_mon
+ * (2.3 on 2.0.5, 2.25 on 2.1.5, 2.38 on 3.0.0; 2.1.0 was the first release above 2.3) or its legacy
+ * `--as-xml` format (docs/snapshot.md, "Pacemaker versions").
+ */
+export function promotedOption(snapshot: ClusterSnapshot): string {
+  const c = snapshot.cluster;
+  if (c.format === 'legacy-crm_mon') return '--master';
+  const api = /^(\d+)\.(\d+)/.exec(c.apiVersion ?? '');
+  if (api) return Number(api[1]) < 2 || (Number(api[1]) === 2 && Number(api[2]) <= 3) ? '--master' : '--promoted';
+  return pacemakerOlderThan(c.pacemakerVersion, 2, 1) ? '--master' : '--promoted';
+}
+
 function lifetimeArgs(lifetime?: string): string[] {
   return lifetime ? ['--lifetime', lifetime] : [];
 }
@@ -264,7 +279,7 @@ export function planMove(snapshot: ClusterSnapshot, req: ActionOf<'move'>, opts:
   const waitSeconds = opts.waitSeconds ?? DEFAULT_WAIT_SECONDS;
   const keep = !!req.keepConstraint || !!req.lifetime;
   const what = req.promoted ? `the promoted role of ${e.id}` : e.id;
-  const promotedArg = req.promoted ? ['--promoted'] : [];
+  const promotedArg = req.promoted ? [promotedOption(snapshot)] : [];
 
   if (target) {
     if (where.includes(target.name)) {
@@ -370,7 +385,7 @@ export function planBan(snapshot: ClusterSnapshot, req: ActionOf<'ban'>): Action
   const unmanaged = checkManaged(ctx, e.id);
   if (unmanaged) return unmanaged;
   const existing = cliBansOn(snapshot, [e.id], node);
-  const args = ['--ban', '--resource', e.id, '--node', node, ...(req.promoted ? ['--promoted'] : []), ...lifetimeArgs(req.lifetime)];
+  const args = ['--ban', '--resource', e.id, '--node', node, ...(req.promoted ? [promotedOption(snapshot)] : []), ...lifetimeArgs(req.lifetime)];
   const constraint = `cli-ban-${e.id}-on-${node}`;
   const warnings: string[] = [];
   if (existing.length) warnings.push(`${e.id} is already banned from ${node} (${existing.map((c) => c.id).join(', ')}); the ban is renewed`);

@@ -6,7 +6,7 @@
  * through a prefix such as nsenter, or over SSH. The live CIB is only read.
  */
 import type { ClusterSnapshot } from '../../model/snapshot.js';
-import type { ToolRunner } from '../run-tool.js';
+import { ToolError, type ToolRunner } from '../run-tool.js';
 import { ActionError, type Blocker } from './errors.js';
 import { explainBlockers } from './blockers.js';
 import { indexResources } from '../../model/resource-index.js';
@@ -16,6 +16,7 @@ import {
   diffTransitions,
   parseAllocationScores,
   parseLocate,
+  parseLocateText,
   parseTransitionSummary,
   type AllocationScores,
   type TransitionAction,
@@ -114,8 +115,13 @@ export class Workspace {
   }
 
   async locate(file: string, resource: string): Promise<string[]> {
-    const xml = await this.onFile(file, 'crm_resource', ['--locate', '--resource', resource, '--output-as=xml']);
-    return parseLocate(xml);
+    try {
+      return parseLocate(await this.onFile(file, 'crm_resource', ['--locate', '--resource', resource, '--output-as=xml']));
+    } catch (e) {
+      // Pacemaker 2.0's crm_resource has no --output-as ("Unknown option"): read its text instead.
+      if (!(e instanceof ToolError && e.failure === 'exit' && /unknown option --output-as/i.test(e.stderr))) throw e;
+      return parseLocateText(await this.onFile(file, 'crm_resource', ['--locate', '--resource', resource]));
+    }
   }
 
   async dispose(): Promise<void> {

@@ -9,6 +9,7 @@
  *   * Move       dummystateful      ( Promoted 18node2 -> Started 18node3 )
  *   * Fence (reboot) hadev3 'peer is no longer part of the cluster'
  */
+import type { TransitionStep } from '../../model/history.js';
 import { childNamed, childrenNamed, parseXml, XmlSyntaxError, type XmlElement } from '../parse/xml.js';
 
 export type TransitionVerb =
@@ -24,24 +25,9 @@ export type TransitionVerb =
   | 'Re-promote'
   | 'Fence';
 
-export interface TransitionAction {
+/** One action line of the summary (fields documented on TransitionStep, src/model/history.ts). */
+export interface TransitionAction extends TransitionStep {
   verb: TransitionVerb;
-  /** Resource id as crm_simulate prints it (clone instances as "dlm:0"); for Fence the guest's container or null. */
-  resource: string | null;
-  /** Node the resource leaves or runs on before the action (null when it was stopped). */
-  fromNode: string | null;
-  /** Node the resource runs on after the action (null when it stops). For Fence: the target. */
-  toNode: string | null;
-  fromRole: string | null;
-  toRole: string | null;
-  /** Fence only: reboot, off, on. */
-  fenceAction: string | null;
-  /** What follows the parenthesis: "due to node availability", a fencing reason... */
-  reason: string | null;
-  /** The scheduler wants this action but cannot run it ("blocked"). */
-  blocked: boolean;
-  /** The line as printed, trimmed. */
-  line: string;
 }
 
 export interface TransitionSummary {
@@ -258,6 +244,16 @@ export function diffTransitions(before: TransitionSummary, after: TransitionSumm
 /** resource → node → score, the last value printed for each pair (the final assignment step). */
 export type { AllocationScores } from '../../model/placement.js';
 export { parseAllocationScores } from '../parse/scores.js';
+
+/**
+ * Parses Pacemaker 2.0's `crm_resource --locate --resource R` text (its crm_resource has no
+ * `--output-as`): "resource R is running on: NODE" per node, optionally followed by "Master".
+ */
+export function parseLocateText(text: string): string[] {
+  const nodes: string[] = [];
+  for (const m of text.matchAll(/^resource \S+ is running on: (\S+)/gm)) if (!nodes.includes(m[1]!)) nodes.push(m[1]!);
+  return nodes;
+}
 
 /**
  * Parses `crm_resource --locate --resource R --output-as=xml`: the nodes R runs on.

@@ -407,6 +407,7 @@ class Reader {
       quorate: null,
       partition: null,
       pacemakerVersion: null,
+      mixedVersion: null,
       apiVersion,
       format,
       lastUpdate: null,
@@ -435,6 +436,7 @@ class Reader {
             cluster.dc = a.name || null;
             if (cluster.dc === null) this.warn(sec, 'current_dc is present but has no name');
             cluster.pacemakerVersion = a.version || null;
+            if (a.mixed_version !== undefined) cluster.mixedVersion = this.bool(el, 'mixed_version', sec, false);
             if (a.with_quorum !== undefined) {
               cluster.quorate = this.bool(el, 'with_quorum', sec, true);
               cluster.partition = cluster.quorate ? 'partition with quorum' : 'partition WITHOUT quorum';
@@ -688,6 +690,7 @@ class Reader {
         isDc: this.bool(el, 'is_dc', sec, true),
         resourcesRunning: running ?? 0,
         health: a.health ?? null,
+        featureSet: a.feature_set || null,
         host,
         container,
         connection,

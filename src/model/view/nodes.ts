@@ -81,3 +81,16 @@ export function toNodeRow(snapshot: ClusterSnapshot, node: ClusterNode): NodeRow
 export function toNodeViewRows(snapshot: ClusterSnapshot): NodeRow[] {
   return snapshot.nodes.map((n) => toNodeRow(snapshot, n));
 }
+
+/**
+ * The rolling-upgrade warning, when crm_mon says the cluster is mixed (`mixed_version`, as its
+ * "MIXED-VERSION partition"): each member's CRM feature set, grouped, e.g.
+ * "MIXED VERSIONS: feature set 3.16.1 on cluster-1, cluster-3; 3.20.0 on cluster-2". Null otherwise.
+ */
+export function mixedVersionWarning(s: ClusterSnapshot): string | null {
+  if (s.cluster.mixedVersion !== true) return null;
+  const bySet = new Map<string, string[]>();
+  for (const n of s.nodes) if (n.featureSet) bySet.set(n.featureSet, [...(bySet.get(n.featureSet) ?? []), n.name]);
+  const sets = [...bySet].map(([set, names]) => `${set} on ${names.join(', ')}`).join('; ');
+  return visible(`MIXED VERSIONS${sets ? `: feature set ${sets}` : ''}`);
+}

@@ -90,7 +90,7 @@ function useTerminalSize(fixed?: TermSize): TermSize {
 }
 
 export function TuiProvider(props: TuiOptions & { children: React.ReactNode }) {
-  const { source, actions = null, readOnly = false, contexts = null, color = true, tickMs = 1000, highlightMs = 2000 } = props;
+  const { source, actions = null, contexts = null, color = true, tickMs = 1000, highlightMs = 2000 } = props;
   const nowFn = props.now ?? Date.now;
   const { exit } = useApp();
   const store = useMemo(() => createStore<UiState, UiAction>(uiReducer, initialUiState(props.initialView)), []);
@@ -110,6 +110,8 @@ export function TuiProvider(props: TuiOptions & { children: React.ReactNode }) {
   }, [tickMs]);
 
   const snapshot = view.snapshot;
+  // A cached snapshot (an earlier run's) is for looking only: no action is planned from it.
+  const readOnly = (props.readOnly ?? false) || view.cachedAt != null;
   const header = useMemo(() => toHeader(view, clock), [view, clock]);
   const layout = computeLayout(size.rows, headerLineCount(header));
   const filter = ui.filters[ui.view];

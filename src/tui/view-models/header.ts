@@ -4,6 +4,7 @@ import type { ClusterView, HostStatus } from '../types.js';
 import type { Tone } from './rows.js';
 import { isFalse, isTrue } from '../../model/values.js';
 import { formatAge } from './format.js';
+import { mixedVersionWarning } from '../../model/view/nodes.js';
 
 export interface Segment {
   text: string;
@@ -61,6 +62,8 @@ export function toHeader(view: ClusterView, now: number): HeaderModel {
     if (c.stack) fact('stack', c.stack);
     // Builds print long versions ("2.0.4-1.e97f9675f.git.el7-e97f9675f"); the release is enough here.
     if (c.pacemakerVersion) fact('pacemaker', c.pacemakerVersion.split('-')[0]);
+    const mixed = mixedVersionWarning(snap);
+    if (mixed) facts.push({ text: mixed, tone: 'warn' });
   }
   const hosts: HostBadge[] = view.hosts.map((h) => ({
     name: h.name,
@@ -70,6 +73,9 @@ export function toHeader(view: ClusterView, now: number): HeaderModel {
     tone: hostTone(h),
   }));
   const warnings: Segment[] = [];
+  if (snap && view.cachedAt != null) {
+    warnings.push({ text: `CACHED ${formatAge(now - view.cachedAt)} ago (an earlier run's; waiting for the hosts, no actions until one answers)`, tone: 'warn' });
+  }
   for (const d of view.disagreements) {
     warnings.push({ text: visible(d.kind.startsWith('split') ? `SPLIT VIEW: ${d.message}` : d.message), tone: 'error' });
   }

@@ -116,9 +116,21 @@ export function toResourceByNodeTree(snapshot: ClusterSnapshot): TreeNode[] {
   return out;
 }
 
+/**
+ * The trees of a snapshot, built once: a snapshot never changes, and every key typed into the
+ * filter only walks the tree again (building it is most of the work on a big cluster).
+ */
+const trees = new WeakMap<ClusterSnapshot, { tree?: TreeNode[]; byNode?: TreeNode[] }>();
+
+function treeOf(snapshot: ClusterSnapshot, groupByNode: boolean): TreeNode[] {
+  let t = trees.get(snapshot);
+  if (!t) trees.set(snapshot, (t = {}));
+  return groupByNode ? (t.byNode ??= toResourceByNodeTree(snapshot)) : (t.tree ??= toResourceTree(snapshot));
+}
+
 export function toResourceRows(snapshot: ClusterSnapshot | null, options: ResourceRowOptions = {}): Table {
   if (!snapshot) return { columns: RESOURCE_COLUMNS, rows: [] };
-  const tree = options.groupByNode ? toResourceByNodeTree(snapshot) : toResourceTree(snapshot);
+  const tree = treeOf(snapshot, options.groupByNode === true);
   const filter = typeof options.filter === 'string' ? compileFilter(options.filter) : options.filter;
   const rows = flattenTree(tree, filter && filter.mode !== 'none' ? (row) => filter.test(row.search) : undefined);
   return { columns: RESOURCE_COLUMNS, rows: uniqueKeys(rows) };

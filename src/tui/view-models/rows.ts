@@ -144,12 +144,12 @@ export function formatCells(cells: readonly string[], columns: readonly Column[]
 /** Make row keys unique (a repeated key gets "#2", "#3"... in order). */
 export function uniqueKeys<T extends { key: string }>(rows: T[]): T[] {
   const seen = new Map<string, number>();
-  for (const row of rows) {
+  return rows.map((row) => {
     const n = (seen.get(row.key) ?? 0) + 1;
     seen.set(row.key, n);
-    if (n > 1) row.key = `${row.key}#${n}`;
-  }
-  return rows;
+    // A copy: the row may belong to a tree kept for the next filter.
+    return n > 1 ? { ...row, key: `${row.key}#${n}` } : row;
+  });
 }
 
 /**

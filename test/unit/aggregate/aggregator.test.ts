@@ -8,7 +8,7 @@ function snap(source: string, dc = 'h1'): ClusterSnapshot {
     takenAt: '2025-01-01T00:00:00.000Z',
     source,
     cluster: {
-      name: 'c', stack: 'corosync', dc, dcPresent: true, quorate: true, partition: null, pacemakerVersion: null,
+      name: 'c', stack: 'corosync', dc, dcPresent: true, quorate: true, partition: null, pacemakerVersion: null, mixedVersion: null,
       apiVersion: null, format: 'pacemaker-result', lastUpdate: null, lastChange: null, lastChangeBy: null, options: {},
       counts: { nodes: 1, resources: 0, disabled: 0, blocked: 0 }, cibVersion: null,
     },
@@ -16,7 +16,7 @@ function snap(source: string, dc = 'h1'): ClusterSnapshot {
       {
         name: source, id: '1', type: 'member', online: true, standby: false, standbyOnFail: false, maintenance: false,
         pending: false, unclean: false, shutdown: false, expectedUp: true, isDc: source === dc, resourcesRunning: 0,
-        health: null, host: null, container: null, connection: null,
+        health: null, featureSet: null, host: null, container: null, connection: null,
       },
     ],
     resources: [], instances: [], failures: [], failcounts: [], operations: [], fencing: [], nodeAttributes: {}, tickets: [],

@@ -4,7 +4,7 @@
  * modules through a resolve hook and CommonJS modules from require's cache.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,5 +63,16 @@ describe('module loading of the pcmk bundle', () => {
   it('the pcmk bundle carries neither Ink nor React', () => {
     const text = readFileSync(bundle, 'utf8');
     expect(text).not.toMatch(/node_modules\/(ink|react|react-reconciler)\//);
+  });
+
+  it("pcmk-top's entry file leaves Ink and React to a chunk it imports on demand", () => {
+    const text = readFileSync(path.join(root, 'dist/pcmk-top.mjs'), 'utf8');
+    expect(text).not.toMatch(/node_modules\/(ink|react|react-reconciler)\//);
+    expect(text).toMatch(/import\(["']\.\/chunks\/app-[A-Z0-9]+\.mjs["']\)/);
+  });
+
+  it('no bundle ships React development builds', () => {
+    const files = [bundle, path.join(root, 'dist/pcmk-top.mjs'), ...readdirSync(path.join(root, 'dist/chunks')).map((f) => path.join(root, 'dist/chunks', f))];
+    for (const f of files) expect(readFileSync(f, 'utf8'), f).not.toMatch(/\.development\.js/);
   });
 });

@@ -10,6 +10,8 @@ import {
   baseResourceId,
   formatDurationMs,
   formatScore,
+  pacemakerOlderThan,
+  pacemakerRelease,
   isFalse,
   isMinusInfinity,
   isPlusInfinity,
@@ -136,5 +138,23 @@ describe('durations', () => {
 
   it('prints a duration back in a form Pacemaker accepts', () => {
     expect([120_000, 30_000, 1500, 90_000].map(formatDurationMs)).toEqual(['2min', '30s', '1500ms', '90s']);
+  });
+});
+
+describe('pacemakerRelease and pacemakerOlderThan: the version strings crm_mon and --version print', () => {
+  it('reads a DC version, a --version line and a bare version', () => {
+    expect(pacemakerRelease('2.0.5-ba59be7122')).toEqual([2, 0, 5]);
+    expect(pacemakerRelease('Pacemaker 3.0.0')).toEqual([3, 0, 0]);
+    expect(pacemakerRelease('1.1.23-1.el7_9.1-9acf116022')).toEqual([1, 1, 23]);
+    expect(pacemakerRelease('2.1')).toEqual([2, 1, 0]);
+    expect(pacemakerRelease('')).toBeNull();
+    expect(pacemakerRelease(null)).toBeNull();
+  });
+  it('is older only when known and older', () => {
+    expect(pacemakerOlderThan('2.0.5-ba59be7122', 2, 1)).toBe(true);
+    expect(pacemakerOlderThan('1.1.23', 2, 1)).toBe(true);
+    expect(pacemakerOlderThan('2.1.5-a3f44794f94', 2, 1)).toBe(false);
+    expect(pacemakerOlderThan('3.0.0', 2, 1)).toBe(false);
+    expect(pacemakerOlderThan(null, 2, 1)).toBe(false);
   });
 });

@@ -278,6 +278,23 @@ describe('keys in a live app (ink-testing-library)', () => {
     expect(t.actions.calls).toEqual(['fenceCheck']);
   });
 
+  it("a cached snapshot (an earlier run's) shows its age and offers no action until a host answers", async () => {
+    const t = live();
+    t.source.setView({ ...viewOf(sandboxSnapshot()), cachedAt: NOW - 3 * 60_000 });
+    await tick();
+    expect(t.frame()).toContain('CACHED 3m ago');
+    await t.press('j', 'm', 'b', 'd', 's');
+    expect(t.frame()).not.toContain('Confirm:');
+    expect(t.frame()).not.toContain('which node');
+    expect(t.actions.calls).toEqual([]);
+    // A live snapshot arrives: the marker goes, the keys act again.
+    t.source.setView(viewOf(sandboxSnapshot()));
+    await tick();
+    expect(t.frame()).not.toContain('CACHED');
+    await t.press('d');
+    expect(t.frame()).toContain('Confirm:');
+  });
+
   it('a new snapshot updates the screen, keeps the selection on its row and marks changed rows', async () => {
     const t = live();
     await tick();

@@ -209,6 +209,20 @@ describe('failures, fencing, constraints', () => {
   });
 });
 
+describe('toResourceRows per key typed into the filter', () => {
+  it('walks the tree built once for the snapshot, and duplicate keys never leak into it', () => {
+    const snap = realSnapshot('cts-cli-crm_mon');
+    const all = toResourceRows(snap);
+    const first = all.rows[0]!;
+    const filtered = toResourceRows(snap, { filter: first.search.split(' ')[0]! });
+    // The same top-level row object: the tree was not built again.
+    expect(filtered.rows[0]).toBe(first);
+    expect(toResourceRows(snap).rows).toEqual(all.rows);
+    // A new snapshot gets its own tree.
+    expect(toResourceRows(realSnapshot('cts-cli-crm_mon')).rows[0]).not.toBe(first);
+  });
+});
+
 describe('toHeader', () => {
   it('shows cluster facts, each host with state and age, and the split-view warning', () => {
     const h = toHeader(

@@ -197,7 +197,7 @@ describe('Pacemaker 2.1.11 --output-as=xml (regression output)', () => {
     expect(node(r, 'cluster02')).toEqual({
       name: 'cluster02', id: '2', type: 'member', online: true, standby: false, standbyOnFail: false,
       maintenance: false, pending: false, unclean: false, shutdown: false, expectedUp: true, isDc: true,
-      resourcesRunning: 9, health: 'green', host: null, container: null, connection: null,
+      resourcesRunning: 9, health: 'green', featureSet: '<3.15.1', host: null, container: null, connection: null,
     });
   });
 

@@ -1,0 +1,213 @@
+/**
+ * `pcmk history` (the transitions, one line each) and `pcmk history show N` (the cluster as it was
+ * at that scheduler input, rendered like `pcmk status`, and what the scheduler did next). Sources:
+ * every host's agent over SSH (each reads its own pengine directory), this host (`--local`), or
+ * offline files (`--from DIR|ARCHIVE`). Inputs of all hosts are merged by time.
+ */
+import os from 'node:os';
+import { LocalToolRunner } from '../agent/run-tool.js';
+import { collectHistory, openOffline, showInput, type ReadInput } from '../agent/history/index.js';
+import {
+  buildTimeline,
+  describeAction,
+  filterTimeline,
+  historyLine,
+  inputLabel,
+  parseHistoryTime,
+  parseInputSpec,
+  type HistoryEntry,
+  type InputFacts,
+} from '../model/history.js';
+import { UsageError, type GlobalOptions, type ParsedArgs } from './args.js';
+import { renderStatus } from './render.js';
+import type { Output, Style } from './output.js';
+import { openTarget, Session, SessionError } from './session.js';
+import { EXIT } from './usage.js';
+import { visible } from '../model/view/index.js';
+
+/** Time a host may take to read its window of inputs (each one runs three tools). */
+const HISTORY_TIMEOUT_MS = 300_000;
+
+interface Window {
+  since: number | null;
+  until: number | null;
+  limit: number;
+}
+
+function windowOf(p: ParsedArgs, now: Date): Window {
+  const time = (flag: string): number | null => {
+    const v = p.flags[flag];
+    if (v === undefined) return null;
+    const t = typeof v === 'string' ? parseHistoryTime(v, now) : null;
+    if (t === null) throw new UsageError(`--${flag} needs a time: 2026-12-06T14:02, 14:02 (today, UTC) or an age such as 30m, 2h, 1d`);
+    return t;
+  };
+  const raw = p.flags.limit;
+  const limit = raw === undefined ? 50 : Number(raw);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit needs a positive whole number');
+  return { since: time('since'), until: time('until'), limit };
+}
+
+/** Per source (host or offline directory): its inputs, or why it could not give them. */
+interface HostInputs {
+  host: string;
+  inputs: InputFacts[];
+  error: string | null;
+}
+
+/** Where the inputs come from; `show` reads one input in full from the same place. */
+interface HistorySource {
+  read(w: Window): Promise<HostInputs[]>;
+  show(spec: string): Promise<Array<{ host: string; input: ReadInput } | { host: string; error: string }>>;
+  close(): Promise<void>;
+}
+
+function localSource(o: GlobalOptions, dirs: Array<{ host: string; dir?: string }>, close: () => Promise<void>): HistorySource {
+  const runner = new LocalToolRunner(o.prefix);
+  const timeoutMs = Math.max(o.timeoutMs, 30_000);
+  return {
+    read: (w) =>
+      Promise.all(
+        dirs.map(async (d) => {
+          try {
+            return { host: d.host, inputs: await collectHistory({ runner, host: d.host, dir: d.dir, since: w.since, until: w.until, limit: w.limit, timeoutMs }), error: null };
+          } catch (e) {
+            return { host: d.host, inputs: [], error: (e as Error).message };
+          }
+        }),
+      ),
+    show: async (spec) => {
+      const out: Array<{ host: string; input: ReadInput } | { host: string; error: string }> = [];
+      for (const d of dirs) {
+        try {
+          const r = await showInput(runner, d.host, spec, d.dir, timeoutMs);
+          if (r) out.push({ host: d.host, input: r });
+        } catch (e) {
+          out.push({ host: d.host, error: (e as Error).message });
+        }
+      }
+      return out;
+    },
+    close,
+  };
+}
+
+function sshSource(session: Session): HistorySource {
+  const errorOf = (a: { error: Error } | { answer: { type: string; message?: string } }): string | null =>
+    'error' in a ? a.error.message : a.answer.type === 'error' ? (a.answer.message ?? 'error') : null;
+  return {
+    read: async (w) => {
+      const answers = await session.agentRequestEach({ type: 'history', ...(w.since !== null ? { since: w.since } : {}), ...(w.until !== null ? { until: w.until } : {}), limit: w.limit }, HISTORY_TIMEOUT_MS);
+      return answers.map((a) => {
+        const err = errorOf(a);
+        if (err !== null || !('answer' in a) || a.answer.type !== 'history') return { host: a.host, inputs: [], error: err ?? `unexpected answer from ${a.host}` };
+        return { host: a.host, inputs: a.answer.inputs, error: null };
+      });
+    },
+    show: async (spec) => {
+      const answers = await session.agentRequestEach({ type: 'history-show', input: spec }, HISTORY_TIMEOUT_MS);
+      const out: Array<{ host: string; input: ReadInput } | { host: string; error: string }> = [];
+      for (const a of answers) {
+        if ('answer' in a && a.answer.type === 'history-show') out.push({ host: a.host, input: { facts: a.answer.facts, snapshot: a.answer.snapshot, simulation: a.answer.simulation } });
+        else if ('answer' in a && a.answer.type === 'error' && a.answer.code === 'unknown-input') continue;
+        else out.push({ host: a.host, error: errorOf(a) ?? `unexpected answer from ${a.host}` });
+      }
+      return out;
+    },
+    close: () => session.close(),
+  };
+}
+
+async function openSource(o: GlobalOptions, from: string | null): Promise<HistorySource> {
+  if (from) {
+    const offline = await openOffline(new LocalToolRunner(), from);
+    if (!offline.dirs.length) {
+      await offline.close();
+      throw new SessionError(`${from}: no scheduler inputs (pe-input-N.bz2) found there`, EXIT.failed);
+    }
+    return localSource(o, offline.dirs, offline.close);
+  }
+  if (o.cib) throw new UsageError('history reads scheduler inputs, not one CIB file: use --from DIR|ARCHIVE');
+  const target = await openTarget(o);
+  if (target.kind === 'ssh') return sshSource(new Session(target, o, false));
+  return localSource(o, [{ host: os.hostname() }], async () => {});
+}
+
+function hostProblems(w: Output, hosts: HostInputs[]): void {
+  for (const h of hosts) if (h.error) w.err(`pcmk: history of ${h.host}: ${h.error}`);
+}
+
+/** The timeline a window and filters select: the newest `limit` entries, oldest first. */
+export function selectEntries(hosts: HostInputs[], p: ParsedArgs, win: Window): HistoryEntry[] {
+  const all = filterTimeline(buildTimeline(hosts.map((h) => h.inputs)), {
+    since: win.since,
+    until: win.until,
+    resource: typeof p.flags.resource === 'string' ? p.flags.resource : null,
+    node: typeof p.flags.node === 'string' ? p.flags.node : null,
+  });
+  return all.slice(-win.limit);
+}
+
+/** `pcmk history show`: the banner, the status as it was, and the transition that followed. */
+export function renderShow(host: string, r: ReadInput, st: Style): string[] {
+  const f = r.facts;
+  const out: string[] = [];
+  out.push(st.bold(visible(`Scheduler input #${inputLabel(f)} on ${host} (${f.name}), ${f.time ?? 'time unknown'}${f.timeFrom ? ` (${f.timeFrom})` : ''}, DC ${f.dc ?? '?'}`)));
+  if (f.changedBy.user || f.changedBy.client) out.push(st.dim(visible(`last configuration change by ${f.changedBy.user ?? '?'} via ${f.changedBy.client ?? '?'} on ${f.changedBy.origin ?? '?'}`)));
+  if (f.error) out.push(st.red(visible(`! ${f.error}`)));
+  if (r.snapshot) out.push('', ...renderStatus(r.snapshot, st));
+  out.push('', st.bold('What the scheduler did next'));
+  if (!f.actions.length) out.push(f.error ? '  (unknown)' : '  nothing (no actions)');
+  for (const a of f.actions) out.push(`  ${visible(describeAction(a))}${a.reason ? st.dim(visible(`  ${a.reason}`)) : ''}`);
+  return out;
+}
+
+export async function historyCommand(p: ParsedArgs, w: Output): Promise<number> {
+  const o = p.options;
+  const sub = p.positional[1];
+  if (sub !== undefined && sub !== 'show') throw new UsageError(`unknown history command ${sub} (history, history show N)`);
+  const from = typeof p.flags.from === 'string' ? p.flags.from : null;
+  if (sub === 'show') {
+    const spec = p.positional[2];
+    if (!spec || !parseInputSpec(spec)) throw new UsageError('history show needs an input: 412, warn-3, pe-input-412.bz2 or HOST:412');
+    const id = parseInputSpec(spec)!;
+    const src = await openSource(o, from);
+    try {
+      const found = (await src.show(id.kind === 'input' ? String(id.seq) : `${id.kind}-${id.seq}`)).filter((x) => id.host === null || x.host === id.host);
+      for (const x of found) if ('error' in x) w.err(`pcmk: ${x.host}: ${x.error}`);
+      const hits = found.filter((x): x is { host: string; input: ReadInput } => 'input' in x);
+      if (!hits.length) {
+        w.err(`pcmk: no scheduler input ${spec}${found.some((x) => 'error' in x) ? ' on the hosts that answered' : ''}`);
+        return EXIT.failed;
+      }
+      // The same number on two hosts (both were DC once): the newest, and say which others exist.
+      hits.sort((a, b) => (Date.parse(b.input.facts.time ?? '') || 0) - (Date.parse(a.input.facts.time ?? '') || 0));
+      const shown = hits[0]!;
+      if (hits.length > 1) w.err(`pcmk: input ${spec} exists on ${hits.map((h) => h.host).join(', ')}; showing ${shown.host}'s (use HOST:${inputLabel(shown.input.facts)})`);
+      if (o.json) w.json({ host: shown.host, facts: { ...shown.input.facts, config: undefined }, snapshot: shown.input.snapshot });
+      else for (const l of renderShow(shown.host, shown.input, w.style)) w.out(l);
+      return shown.input.snapshot ? EXIT.ok : EXIT.failed;
+    } finally {
+      await src.close();
+    }
+  }
+  const win = windowOf(p, new Date());
+  const src = await openSource(o, from);
+  try {
+    const hosts = await src.read(win);
+    hostProblems(w, hosts);
+    const entries = selectEntries(hosts, p, win);
+    if (o.json) {
+      // The configuration digests are for comparing inputs; the changes they gave are in `changes`.
+      const shown = entries.map((e) => ({ facts: { ...e.facts, config: undefined }, changes: e.changes }));
+      w.json({ hosts: hosts.map((h) => ({ host: h.host, inputs: h.inputs.length, error: h.error })), entries: shown });
+    } else {
+      const today = new Date().toISOString().slice(0, 10);
+      if (!entries.length) w.err('pcmk: no transitions in that window');
+      for (const e of entries) w.out(visible(historyLine(e, today)));
+    }
+    return hosts.every((h) => h.error) ? EXIT.noHost : EXIT.ok;
+  } finally {
+    await src.close();
+  }
+}

@@ -1,0 +1,185 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Coalescer, HINT_WINDOW_MS, notifyScript, parseNotifyLine, type Clock, type CollectRequest, type WatchEvent, type WatchPart } from '../../../src/agent/watch.js';
+
+/** A clock the test moves by hand: timers fire in order when time passes them. */
+class ManualClock implements Clock {
+  t = 1_000_000;
+  private timers: Array<{ at: number; fn: () => void; id: number }> = [];
+  private next = 1;
+  now = () => this.t;
+  setTimeout = (fn: () => void, ms: number) => {
+    const id = this.next++;
+    this.timers.push({ at: this.t + ms, fn, id });
+    return id;
+  };
+  clearTimeout = (h: unknown) => {
+    this.timers = this.timers.filter((x) => x.id !== h);
+  };
+  /** Moves time forward by ms, firing every timer due on the way (and letting promises settle). */
+  async advance(ms: number): Promise<void> {
+    const end = this.t + ms;
+    for (;;) {
+      await flush();
+      this.timers.sort((a, b) => a.at - b.at);
+      const due = this.timers[0];
+      if (!due || due.at > end) break;
+      this.timers.shift();
+      this.t = due.at;
+      due.fn();
+    }
+    this.t = end;
+    await flush();
+  }
+}
+const flush = async () => {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+};
+
+/** A coalescer whose collections the test finishes by hand; records when each started. */
+function harness(opts: { windowMs?: number; minIntervalMs?: number } = {}) {
+  const clock = new ManualClock();
+  const started: Array<{ at: number; parts: WatchPart[]; sources: string[] }> = [];
+  const finish: Array<(e?: Error) => void> = [];
+  const errors: unknown[] = [];
+  const c = new Coalescer({
+    ...opts,
+    clock,
+    onError: (e) => errors.push(e),
+    collect: (req: CollectRequest) => {
+      started.push({ at: clock.t, parts: [...req.parts].sort(), sources: req.events.map((e) => e.source) });
+      return new Promise<void>((resolve, reject) => finish.push((e) => (e ? reject(e) : resolve())));
+    },
+  });
+  const ev = (source: string, parts: WatchPart[], windowMs?: number): WatchEvent => ({ source, parts, at: clock.t, ...(windowMs !== undefined ? { windowMs } : {}) });
+  return { clock, c, started, finish, errors, ev, t0: clock.t };
+}
+
+describe('Coalescer', () => {
+  it('merges the events of one window into one collection of the parts they touched', async () => {
+    const h = harness({ windowMs: 15 });
+    h.c.notify(h.ev('cib-config', ['config', 'status']));
+    await h.clock.advance(5);
+    h.c.notify(h.ev('operation', ['status']));
+    await h.clock.advance(5);
+    h.c.notify(h.ev('node', ['status', 'corosync']));
+    await h.clock.advance(100);
+    expect(h.started).toEqual([{ at: h.t0 + 15, parts: ['config', 'corosync', 'status'], sources: ['cib-config', 'operation', 'node'] }]);
+  });
+
+  it('runs one collection at a time and once more, for what came in meanwhile', async () => {
+    const h = harness({ windowMs: 15 });
+    h.c.notify(h.ev('operation', ['status']));
+    await h.clock.advance(15);
+    expect(h.started).toHaveLength(1);
+    // A burst during the collection (0.3 s apart would be the same): none starts a second one.
+    for (let i = 0; i < 5; i++) {
+      h.c.notify(h.ev(i % 2 ? 'operation' : 'cib-config', i % 2 ? ['status'] : ['config']));
+      await h.clock.advance(60);
+    }
+    expect(h.started).toHaveLength(1);
+    h.finish[0]!();
+    await h.clock.advance(0);
+    // The events waited longer than their window already: the re-run starts at once, once.
+    expect(h.started).toHaveLength(2);
+    expect(h.started[1]).toEqual({ at: h.t0 + 15 + 300, parts: ['config', 'status'], sources: ['cib-config', 'operation', 'cib-config', 'operation', 'cib-config'] });
+    h.finish[1]!();
+    await h.clock.advance(10_000);
+    expect(h.started).toHaveLength(2);
+    expect(h.c.idle).toBe(true);
+  });
+
+  it('lets a result bring forward the collection a hint was waiting for', async () => {
+    const h = harness({ windowMs: 15 });
+    h.c.notify(h.ev('redraw', ['status'], HINT_WINDOW_MS));
+    await h.clock.advance(100);
+    expect(h.started).toHaveLength(0);
+    h.c.notify(h.ev('operation', ['status']));
+    await h.clock.advance(HINT_WINDOW_MS);
+    expect(h.started).toEqual([{ at: h.t0 + 115, parts: ['status'], sources: ['redraw', 'operation'] }]);
+  });
+
+  it('collects a lone hint after its own window', async () => {
+    const h = harness({ windowMs: 15 });
+    h.c.notify(h.ev('redraw', ['status'], HINT_WINDOW_MS));
+    await h.clock.advance(1000);
+    expect(h.started.map((s) => s.at)).toEqual([h.t0 + HINT_WINDOW_MS]);
+  });
+
+  it('keeps the least time between the starts of two collections', async () => {
+    const h = harness({ windowMs: 10, minIntervalMs: 500 });
+    h.c.notify(h.ev('operation', ['status']));
+    await h.clock.advance(10);
+    h.finish[0]!();
+    await h.clock.advance(40);
+    h.c.notify(h.ev('operation', ['status']));
+    await h.clock.advance(1000);
+    expect(h.started.map((s) => s.at - h.t0)).toEqual([10, 510]);
+  });
+
+  it('reports a failed collection and keeps going', async () => {
+    const h = harness({ windowMs: 10 });
+    h.c.notify(h.ev('operation', ['status']));
+    await h.clock.advance(10);
+    h.finish[0]!(new Error('crm_mon: timed out'));
+    await h.clock.advance(0);
+    expect(h.errors.map((e) => (e as Error).message)).toEqual(['crm_mon: timed out']);
+    h.c.notify(h.ev('operation', ['status']));
+    await h.clock.advance(10);
+    expect(h.started).toHaveLength(2);
+  });
+
+  it('collects nothing after stop, not even what was waiting', async () => {
+    const h = harness({ windowMs: 10 });
+    h.c.notify(h.ev('operation', ['status']));
+    h.c.stop();
+    h.c.notify(h.ev('operation', ['status']));
+    await h.clock.advance(1000);
+    expect(h.started).toHaveLength(0);
+  });
+});
+
+describe('crm_mon external agent lines', () => {
+  let dir: string | null = null;
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = null;
+  });
+
+  /** Runs the real notify script with crm_mon's environment and returns what it wrote. */
+  function runScript(env: Record<string, string>): string {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'pcmk-watch-test-'));
+    const events = path.join(dir, "it's events");
+    const script = path.join(dir, 'notify');
+    writeFileSync(script, notifyScript(events));
+    chmodSync(script, 0o700);
+    execFileSync(script, [], { env: { PATH: '/usr/bin:/bin', ...env } });
+    execFileSync(script, [], { env: { PATH: '/usr/bin:/bin', ...env } });
+    return readFileSync(events, 'utf8');
+  }
+
+  it('turns a finished operation into a status event', () => {
+    const out = runScript({ CRM_notify_task: 'stop', CRM_notify_rsc: 'dregistry', CRM_notify_node: 'cluster-1', CRM_notify_rc: '0', CRM_notify_desc: 'OK' });
+    const lines = out.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(2);
+    expect(parseNotifyLine(lines[0]!, 5)).toEqual({ source: 'operation', parts: ['status'], at: 5, detail: 'stop dregistry cluster-1 0 OK' });
+  });
+
+  it('lets a pending operation wait for its result', () => {
+    const out = runScript({ CRM_notify_task: 'start', CRM_notify_rsc: 'dregistry', CRM_notify_node: 'cluster-1', CRM_notify_rc: '193', CRM_notify_desc: 'pending' });
+    expect(parseNotifyLine(out.split('\n')[0]!, 5)).toMatchObject({ source: 'operation-pending', parts: ['status'], windowMs: HINT_WINDOW_MS });
+  });
+
+  it('reads node and fencing events as membership changes too', () => {
+    const out = runScript({ CRM_notify_task: 'st_notify_fence', CRM_notify_node: 'cluster-3', CRM_notify_rc: '0', CRM_notify_desc: 'Operation reboot of cluster-3 by cluster-1: OK' });
+    expect(parseNotifyLine(out.split('\n')[0]!, 5)).toMatchObject({ source: 'fencing', parts: ['status', 'corosync'] });
+    expect(parseNotifyLine('\t\tcluster-2\t\t', 5)).toMatchObject({ source: 'node', parts: ['status', 'corosync'] });
+  });
+
+  it('ignores what is not one of its lines', () => {
+    expect(parseNotifyLine('garbage', 5)).toBeNull();
+  });
+});
