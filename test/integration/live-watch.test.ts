@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Aggregator } from '../../src/aggregate/aggregator.js';
 import type { SshPool } from '../../src/transport/ssh/index.js';
+import { configEntries, dropEmptySet, hasElement } from './cib-diff.js';
 import { agentBundle, members, onNode, onNodeAsync, pending, sshConfig, waitFor } from './sandbox-env.js';
 
 // The console's trace (PCMK_TRACE_LIVE) says what woke each agent; it is read when the transport
@@ -26,6 +27,8 @@ const RESOURCES = ['dregistry', 'remote-1-dummy', 'guest-1-dummy'];
 let agg: Aggregator;
 let pool: SshPool;
 const before: Record<string, string | null> = {};
+/** The resources' meta_attributes sets that existed before the test (crm_resource leaves an empty one behind). */
+const hadMetaSet = new Set<string>();
 
 function targetRole(rsc: string): string | null {
   try {
@@ -59,6 +62,8 @@ beforeAll(async () => {
   const { SshHostSource } = await import('../../src/transport/host-source.js');
   const { SshPool } = await import('../../src/transport/ssh/index.js');
   for (const r of RESOURCES) before[r] = targetRole(r);
+  const config = configEntries();
+  for (const r of RESOURCES) if (hasElement(config, `${r}-meta_attributes`)) hadMetaSet.add(r);
   pool = new SshPool({ configFile: sshConfig, agentSocket: null, connectTimeoutMs: 10_000 });
   agg = new Aggregator(members.map((n) => new SshHostSource(n, pool, { bundlePath: agentBundle, helloTimeoutMs: 30_000 })));
   agg.start();
@@ -75,6 +80,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const r of RESOURCES) if (before[r] !== undefined) await setRole(r, before[r]!);
+  for (const r of RESOURCES) if (!hadMetaSet.has(r)) dropEmptySet(`${r}-meta_attributes`);
   agg?.stop();
   await pool?.closeAll();
   rmSync(dir, { recursive: true, force: true });

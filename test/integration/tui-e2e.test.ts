@@ -113,7 +113,11 @@ describe('pcmk-top in tmux on the sandbox cluster', () => {
     await keys(MAIN, '?');
     const help = await waitScreen(MAIN, 'the keys overlay', (s) => /^Keys/.test(s.lines[3] ?? ''), 10_000);
     expect(help.text).toMatch(/^\s+m\s+Move the resource/m);
-    expect(help.text).toMatch(/^\s+c\s+Clean up the resource/m);
+    expect(help.text).toMatch(/^\s+w\s+Why: where the resource runs/m);
+    // The list is longer than the screen: the rest is a page further down.
+    await keys(MAIN, 'PgDn');
+    const rest = await waitScreen(MAIN, 'the keys overlay, next page', (s) => /^Keys \[(?!1-)/.test(s.lines[3] ?? ''), 10_000);
+    expect(rest.text).toMatch(/^\s+c\s+Clean up the resource/m);
     await keys(MAIN, 'Escape');
     await waitScreen(MAIN, 'the keys overlay closed', (s) => VIEW_HEADERS.resources.test(s.lines[3] ?? ''), 10_000);
     expect(violations).toEqual([]);
@@ -428,7 +432,7 @@ describe('pcmk-top in tmux on the sandbox cluster', () => {
     expect(f.text).toMatch(/! CACHED \d+[sm] ago \(an earlier run's; waiting for the hosts, no actions until one answers\)/);
     expect(f.lines[1]).toMatch(/^hosts: cluster-1 (CONNECTING|DOWN)/);
     await keys(CACHED, '1');
-    await waitScreen(CACHED, 'the nodes view from the cache', (s) => /^[ *]?cluster-2\s+member\s+online/m.test(s.text), 10_000);
+    await waitScreen(CACHED, 'the nodes view from the cache', (s) => /^[ *]?cluster-2( \(DC\))?\s+member\s+online/m.test(s.text), 10_000);
     // Standby on the selected node, then the resources view: keys are read in order, so once the
     // view has switched the standby key has been handled, and it asked nothing.
     await keys(CACHED, 's');
