@@ -7,7 +7,7 @@
  *
  * A -INFINITY the causes do not account for is reported as unexplained, never guessed at.
  */
-import type { Action } from './actions.js';
+import { pcmkCommand, type Action } from './actions.js';
 import type { ClusterNode, ClusterSnapshot } from './snapshot.js';
 import {
   ancestors,
@@ -111,76 +111,6 @@ export function placementScores(index: ResourceIndex, scores: AllocationScores |
   const e = index.byId.get(unit);
   if (e?.kind === 'group' && e.primitives[0] && scores[e.primitives[0]]) return scores[e.primitives[0]]!;
   return scores[unit] ?? {};
-}
-
-/** The exact `pcmk` command line that sends this action request (the inverse of the CLI's parsing). */
-export function pcmkCommand(a: Action): string {
-  const w: string[] = ['pcmk'];
-  const opt = (flag: string, v: string | undefined) => {
-    if (v !== undefined) w.push(flag, v);
-  };
-  switch (a.name) {
-    case 'move':
-    case 'ban':
-      w.push(a.name, a.resource);
-      if (a.node) w.push(a.node);
-      if (a.name === 'move' && a.keepConstraint) w.push('--keep-constraint');
-      opt('--lifetime', a.lifetime);
-      break;
-    case 'clear':
-      w.push('clear');
-      if (a.resource) w.push(a.resource);
-      if (a.node) (a.resource ? w.push(a.node) : opt('--node', a.node));
-      if (a.expired) w.push('--expired');
-      break;
-    case 'cleanup':
-    case 'refresh':
-      w.push(a.name);
-      if (a.resource) w.push(a.resource);
-      opt('--node', a.node);
-      if (a.name === 'cleanup') {
-        opt('--op', a.operation);
-        opt('--interval', a.interval);
-      }
-      break;
-    case 'failcount-show':
-      w.push('failcount', 'show');
-      if (a.resource) w.push(a.resource);
-      opt('--node', a.node);
-      break;
-    case 'failcount-reset':
-      w.push('failcount', 'reset', a.resource);
-      opt('--node', a.node);
-      opt('--op', a.operation);
-      opt('--interval', a.interval);
-      break;
-    case 'standby':
-    case 'unstandby':
-      w.push(a.name, a.node);
-      break;
-    case 'resource-maintenance':
-      w.push('maintenance', a.state, '--resource', a.resource);
-      break;
-    case 'node-maintenance':
-      w.push('maintenance', a.state, a.node);
-      break;
-    case 'cluster-maintenance':
-      w.push('maintenance', a.state, '--cluster');
-      break;
-    case 'enable':
-    case 'disable':
-      w.push(a.name, a.resource);
-      break;
-    case 'restart':
-      w.push('restart', a.resource);
-      opt('--node', a.node);
-      break;
-    case 'fence':
-      w.push('fence', a.node);
-      if (a.off) w.push('--off');
-      break;
-  }
-  return w.join(' ');
 }
 
 // ---------------------------------------------------------------------------------------------

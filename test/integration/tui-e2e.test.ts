@@ -12,7 +12,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { snapshotCacheFile } from '../../src/commands/snapshot-cache.js';
 import { changedEntries, configEntries, dropEmptySet, expectOnly, hasElement } from './cib-diff.js';
@@ -22,6 +22,7 @@ import { hasFilter, hostBadge, requireBuilt, resourceRow, topConsole, VIEW_HEADE
 const MAIN = 'main';
 const NOSSH = 'nossh';
 const CACHED = 'cached';
+const SAVER = 'saver';
 const { tmux, at, startTop, topPid, waitScreen, keys, type, reset, filterTo, auditEntries, close, cacheHome, violations, quitting } = topConsole('pcmk-tui-e2e');
 
 function cliConstraints(resource: string): string[] {
@@ -419,9 +420,15 @@ describe('pcmk-top in tmux on the sandbox cluster', () => {
   }, 30_000);
 
   it('the next start paints the snapshot the last run saved, marked CACHED with its age, and offers no action from it', async () => {
-    // The console that just quit saved its last snapshot of the three members.
+    // A console of its own on the three members saves its last snapshot when it quits.
     const dir = path.join(cacheHome, 'pcmk-console/snapshots');
     const saved = snapshotCacheFile(dir, { hosts: members, sshConfig });
+    rmSync(saved, { force: true });
+    startTop(SAVER);
+    await waitScreen(SAVER, 'every host live (the console that saves)', (s) => members.every((h) => hostBadge(s, h).startsWith(`${h} live`)), 60_000);
+    quitting.add(SAVER);
+    await keys(SAVER, 'q');
+    await waitScreen(SAVER, 'the saving console to exit', (s) => /\[pcmk-top exited with status 0\]/.test(s.text), 15_000);
     expect(existsSync(saved), `${saved} written by the console that quit`).toBe(true);
     // The same snapshot for a host that never answers (its port refuses): the cached screen stays.
     const cfg = path.join(cacheHome, 'ssh_config_refused');
@@ -441,5 +448,5 @@ describe('pcmk-top in tmux on the sandbox cluster', () => {
     expect(after.text).not.toContain('Confirm:');
     expect(resourceRow(after, 'dregistry')).not.toBeNull();
     expect(violations).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 });

@@ -7,7 +7,8 @@
 import type { ClusterSnapshot } from '../../model/snapshot.js';
 import type { ToolRunner } from '../run-tool.js';
 import { collectSnapshot } from '../collect.js';
-import { explainWhy, pcmkCommand, type WhyAnswer } from '../../model/why.js';
+import { pcmkCommand } from '../../model/actions.js';
+import { explainWhy, type WhyAnswer } from '../../model/why.js';
 import type { Action } from '../../model/actions.js';
 import type { RuleMatches } from '../../model/placement.js';
 import { evaluateLocationRules } from '../parse/rules.js';

@@ -2,7 +2,8 @@
  * The `why` answer as lines with tones: the one view `pcmk why` prints and pcmk-top's why panel
  * shows. Pure; every cluster string goes through visible().
  */
-import { pcmkCommand, type WhyAnswer } from '../why.js';
+import { pcmkCommand } from '../actions.js';
+import type { WhyAnswer } from '../why.js';
 import { visible } from './text.js';
 
 export type WhyTone = 'normal' | 'ok' | 'warn' | 'error' | 'dim' | 'info' | 'heading';

@@ -2,6 +2,7 @@ import React from 'react';
 import { Box } from 'ink';
 import { Text } from './Text.js';
 import type { Overlay } from '../state/ui-state.js';
+import { isDestructive, pcmkCommand } from '../../model/actions.js';
 import { toneStyle, useTheme } from './theme.js';
 
 type Confirm = Extract<Overlay, { kind: 'confirm' }>;
@@ -13,7 +14,10 @@ export function confirmLines(o: Confirm): { text: string; tone: 'normal' | 'erro
   const plan = o.plan.value;
   const lines: { text: string; tone: 'normal' | 'error' | 'dim' }[] = plan.lines.map((text) => ({ text, tone: 'normal' }));
   if (!plan.ok) lines.unshift({ text: `refused: ${plan.error ?? 'the plan is not valid'}`, tone: 'error' });
-  return lines.length ? lines : [{ text: '(empty plan)', tone: 'dim' }];
+  if (!lines.length) lines.push({ text: '(empty plan)', tone: 'dim' });
+  // The same request from a runbook.
+  if (plan.ok) lines.push({ text: `from the CLI: ${pcmkCommand(o.action)}${isDestructive(o.action.name) ? ' --yes' : ''}`, tone: 'dim' });
+  return lines;
 }
 
 /**

@@ -4,7 +4,7 @@
  * ActionName, so it also fails to compile).
  */
 import { describe, expect, it } from 'vitest';
-import { ACTION_NAMES, ACTIONS, actionScope, changesCluster, isDestructive, READ_ONLY_ACTIONS, type Action, type ActionName } from '../../../src/model/actions.js';
+import { ACTION_NAMES, ACTIONS, actionScope, changesCluster, isDestructive, pcmkCommand, READ_ONLY_ACTIONS, type Action, type ActionName } from '../../../src/model/actions.js';
 import { parseArgs } from '../../../src/commands/args.js';
 import { ACTION_COMMANDS, toAction } from '../../../src/commands/main.js';
 import { KEYMAP } from '../../../src/tui/keymap.js';
@@ -103,5 +103,24 @@ describe('the action table', () => {
     expect(actionScope({ name: 'move', resource: 'db' })).toBe('resource db off its current node');
     expect(actionScope({ name: 'cluster-maintenance', state: 'on' })).toBe('the whole cluster');
     expect(actionScope({ name: 'node-maintenance', node: 'cluster-2', state: 'off' })).toBe('node cluster-2');
+  });
+});
+
+/** Requests beyond the table's cases: options and scopes the CLI words must carry back. */
+const MORE_REQUESTS: Action[] = [
+  { name: 'clear', resource: 'dregistry', node: 'cluster-3' },
+  { name: 'cleanup', resource: 'dregistry', node: 'cluster-2' },
+  { name: 'unstandby', node: 'cluster-2' },
+  { name: 'resource-maintenance', resource: 'why-um', state: 'off' },
+  { name: 'node-maintenance', node: 'cluster-3', state: 'off' },
+  { name: 'cluster-maintenance', state: 'off' },
+  { name: 'move', resource: 'dregistry', node: 'cluster-3', lifetime: 'PT1H' },
+];
+
+describe('pcmkCommand: the command line that sends a request (why and the confirm dialog print it)', () => {
+  const requests = [...ACTION_NAMES.map((n) => toAction(parseArgs(CASES[n].cli))), ...MORE_REQUESTS];
+  it.each(requests.map((a) => [pcmkCommand(a), a] as const))('%s reads back as the same request', (line, a) => {
+    expect(line.startsWith('pcmk ')).toBe(true);
+    expect(toAction(parseArgs(line.split(' ').slice(1)))).toEqual(a);
   });
 });

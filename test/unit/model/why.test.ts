@@ -1,6 +1,6 @@
 /** The pure explanation, on Pacemaker's CTS CIBs as the agent reads them, with the real crm_simulate's scores. */
 import { describe, expect, it } from 'vitest';
-import { explainWhy, pcmkCommand } from '../../../src/model/why.js';
+import { explainWhy } from '../../../src/model/why.js';
 import { whyLines } from '../../../src/model/view/why.js';
 import { ctsState } from '../agent/actions/helpers.js';
 
@@ -63,15 +63,6 @@ describe('explainWhy', () => {
     expect(a.scored).toBe(false);
     expect(a.unexplained).toEqual([]);
     expect(a.nodes.every((n) => n.score === null)).toBe(true);
-  });
-});
-
-describe('pcmkCommand', () => {
-  it('prints the command line of each kind of request', () => {
-    expect(pcmkCommand({ name: 'clear', resource: 'dregistry' })).toBe('pcmk clear dregistry');
-    expect(pcmkCommand({ name: 'cleanup', resource: 'dregistry', node: 'cluster-2' })).toBe('pcmk cleanup dregistry --node cluster-2');
-    expect(pcmkCommand({ name: 'resource-maintenance', resource: 'docker', state: 'off' })).toBe('pcmk maintenance off --resource docker');
-    expect(pcmkCommand({ name: 'cluster-maintenance', state: 'off' })).toBe('pcmk maintenance off --cluster');
   });
 });
 

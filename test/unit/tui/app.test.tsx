@@ -202,6 +202,7 @@ describe('keys in a live app (ink-testing-library)', () => {
     await tick();
     expect(t.frame()).toContain('Confirm: move resource dregistry to node cluster-2');
     expect(t.frame()).toContain('Move dregistry ( cluster-1 -> cluster-2 )');
+    expect(t.frame()).toContain('from the CLI: pcmk move dregistry cluster-2');
     expect(t.actions.calls).toEqual(['preview {"name":"move","resource":"dregistry","node":"cluster-2"}']);
     await t.press(KEY.enter);
     await tick();
@@ -250,6 +251,7 @@ describe('keys in a live app (ink-testing-library)', () => {
     await tick();
     expect(t.frame()).toContain('Confirm: FENCE node cluster-2');
     expect(t.frame()).toContain('Type "cluster-2" to confirm');
+    expect(t.frame()).toContain('from the CLI: pcmk fence cluster-2 --yes');
     await t.press('c', 'l', 'u', KEY.enter);
     expect(t.frame()).toContain('type "cluster-2" to confirm');
     expect(t.actions.calls.filter((c) => c.startsWith('run'))).toEqual([]);
