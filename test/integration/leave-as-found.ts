@@ -3,6 +3,7 @@
  * project, so these hooks wrap each file). Before a file: wait for a settled cluster and record
  * its state (sandbox-state.ts). After the file: wait (bounded) until the cluster has settled back
  * to that state; if it does not, the file fails, naming what was left behind.
+ * PCMK_SANDBOX=none (the files that do not use the cluster, run on their own): nothing to keep.
  */
 import { afterAll, beforeAll } from 'vitest';
 import { pending, settled, waitFor, whyUnsettled } from './sandbox-env.js';
@@ -10,7 +11,10 @@ import { leftBehind, sandboxState, type SandboxState } from './sandbox-state.js'
 
 let found: SandboxState | null = null;
 
+const inUse = process.env.PCMK_SANDBOX !== 'none';
+
 beforeAll(async () => {
+  if (!inUse) return;
   await settled();
   found = await sandboxState();
 }, 300_000);
