@@ -78,6 +78,8 @@ export interface Binding {
   actions?: readonly ActionName[];
   /** Only while travelling in time (the footer shows it then). */
   travelOnly?: boolean;
+  /** Asks the live cluster (why, fence test): refused while travelling in time, like every change. */
+  readsLive?: boolean;
   /** Changes the cluster (from the action table): never bound in read-only mode; always confirmed. */
   changesCluster: boolean;
   /** Destructive (from the action table): the confirmation asks the operator to type the target's name. */
@@ -150,8 +152,8 @@ export const KEYMAP: readonly Binding[] = [
   { command: 'quit', keys: ['q', 'ctrl-c'], description: 'Quit pcmk-top', category: 'general', screens: 'all', footer: 'q quit', changesCluster: false, danger: false },
   { command: 'groupByNode', keys: ['n'], description: 'Toggle grouping resources by node', category: 'general', screens: ['resources'], footer: 'n by-node', changesCluster: false, danger: false },
   { command: 'failcounts', keys: ['f'], description: 'Show fail counts (detail of the selection)', category: 'general', screens: ['resources', 'failures'], targets: ['resource'], footer: 'f failcounts', changesCluster: false, danger: false },
-  { command: 'why', keys: ['w'], description: 'Why: where the resource runs or why not (scores, causes, the next action on Enter)', category: 'general', screens: ['resources', 'detail'], targets: ['resource'], footer: 'w why', changesCluster: false, danger: false },
-  { command: 'fenceCheck', keys: ['t'], description: 'Fencing readiness test (non-destructive)', category: 'general', screens: ['nodes', 'fencing'], footer: 't fence-test', changesCluster: false, danger: false },
+  { command: 'why', keys: ['w'], description: 'Why: where the resource runs or why not (scores, causes, the next action on Enter)', category: 'general', screens: ['resources', 'detail'], targets: ['resource'], footer: 'w why', readsLive: true, changesCluster: false, danger: false },
+  { command: 'fenceCheck', keys: ['t'], description: 'Fencing readiness test (non-destructive)', category: 'general', screens: ['nodes', 'fencing'], footer: 't fence-test', readsLive: true, changesCluster: false, danger: false },
   { command: 'travel', keys: ['enter'], description: 'Travel to this input: every view shows the cluster as it was then, read-only', category: 'history', screens: ['history'], footer: 'Enter travel', changesCluster: false, danger: false },
   { command: 'travelOlder', keys: ['['], description: 'Time travel: step to the previous (older) scheduler input', category: 'history', screens: 'all', footer: '[ older', travelOnly: true, changesCluster: false, danger: false },
   { command: 'travelNewer', keys: [']'], description: 'Time travel: step to the next (newer) scheduler input', category: 'history', screens: 'all', footer: '] newer', travelOnly: true, changesCluster: false, danger: false },
@@ -261,7 +263,7 @@ export function helpLines(readOnly: boolean, keymap: readonly Binding[] = KEYMAP
 export function footerHints(q: KeymapQuery, keymap: readonly Binding[] = KEYMAP): string[] {
   // Actions on the selection first (they differ per screen), then help and the general keys.
   // Travelling in time, no action applies: the step keys come first instead.
-  const active = bindingsFor(q, keymap).filter((b) => b.footer && !(q.travelling && b.changesCluster));
+  const active = bindingsFor(q, keymap).filter((b) => b.footer && !(q.travelling && (b.changesCluster || b.readsLive)));
   const order: Category[] = q.travelling ? ['history', 'general', 'navigation', 'views'] : ['actions', 'history', 'general', 'navigation', 'views'];
   const hints: string[] = ['? help'];
   for (const cat of order) {

@@ -223,7 +223,7 @@ function interpretOne(state: UiState, ev: KeyEvent, ctx: KeyContext): KeyResult 
     if (unbound?.targets) return act({ type: 'status', tone: 'warn', text: `${unbound.command}: select a ${unbound.targets.join(' or ')} first` });
     return none();
   }
-  if (state.travel && (binding.changesCluster || binding.command === 'why' || binding.command === 'fenceCheck')) {
+  if (state.travel && (binding.changesCluster || binding.readsLive)) {
     // The screen shows the past: nothing is planned from it, and why/fence-test would answer for now.
     return act({ type: 'status', tone: 'warn', text: `time travel: the cluster as of #${state.travel.at.label} is read-only (Esc returns to live)` });
   }

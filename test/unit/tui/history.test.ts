@@ -165,6 +165,7 @@ describe('time travel keys', () => {
     const hints = footerHints({ screen: 'resources', readOnly: false, target: 'resource', travelling: true });
     expect(hints).toEqual(expect.arrayContaining(['[ older', '] newer']));
     expect(hints).not.toContain('m move');
+    expect(hints).not.toContain('w why');
     // Action keys are refused with the reason; why too (it answers for now, not then).
     for (const k of ['m', 'c', 'w']) {
       h.press(k);
