@@ -235,7 +235,10 @@ export function TuiProvider(props: TuiOptions & { children: React.ReactNode }) {
           Promise.resolve()
             .then(() => ctxs.switchTo(e.name))
             .then(
-              () => dispatch({ type: 'status', tone: 'ok', text: `context ${e.name}` }),
+              () => {
+                dispatch({ type: 'forgetHistory' });
+                dispatch({ type: 'status', tone: 'ok', text: `context ${e.name}` });
+              },
               (err: unknown) => dispatch({ type: 'status', tone: 'error', text: `cannot switch to ${e.name}`, detail: errorText(err) }),
             );
           return;

@@ -138,7 +138,9 @@ export type UiAction =
   /** `index`: the input's row in the History view, selected there. */
   | { type: 'travelTo'; at: InputTarget; requestId: number; index?: number; snapshot?: ClusterSnapshot }
   | { type: 'travelReady'; requestId: number; snapshot: ClusterSnapshot | null; error?: string }
-  | { type: 'leaveTravel' };
+  | { type: 'leaveTravel' }
+  /** Another cluster (context): its history is read anew, and time travel ends. */
+  | { type: 'forgetHistory' };
 
 function setSelection(state: UiState, view: ViewId, sel: Selection): UiState {
   return { ...state, selections: { ...state.selections, [view]: sel } };
@@ -309,5 +311,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     }
     case 'leaveTravel':
       return { ...state, travel: null, detail: null };
+    case 'forgetHistory':
+      return { ...state, history: EMPTY_HISTORY, travel: null, travelCache: [], selections: { ...state.selections, history: { cursor: 0, offset: 0, key: null } } };
   }
 }

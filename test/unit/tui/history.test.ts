@@ -206,6 +206,11 @@ describe('time travel keys', () => {
     expect(h.state.status?.text).toBe('back to the live cluster');
     h.press('2');
     expect(h.selected()!.cells[0]).toBe('fence-ipmi');
+    // Another context forgets this cluster's history.
+    h.press('[', '6');
+    h.dispatch({ type: 'forgetHistory' });
+    expect(h.state.history.facts).toEqual([]);
+    expect(h.state.travelCache).toEqual([]);
   });
 
   it('scrolling to the end of the History view reads the next older page', () => {
