@@ -24,6 +24,7 @@ import type { Output, Style } from './output.js';
 import { openTarget, Session, SessionError } from './session.js';
 import { EXIT } from './usage.js';
 import { visible } from '../model/view/index.js';
+import type { HistoryHostPage, HistoryMoment, HistoryQuery, TuiActions } from '../tui/types.js';
 
 /** Time a host may take to read its window of inputs (each one runs three tools). */
 const HISTORY_TIMEOUT_MS = 300_000;
@@ -55,10 +56,10 @@ interface HostInputs {
   error: string | null;
 }
 
-/** Where the inputs come from; `show` reads one input in full from the same place. */
+/** Where the inputs come from; `show` reads one input in full from the same place. `hosts`: only these. */
 interface HistorySource {
-  read(w: Window): Promise<HostInputs[]>;
-  show(spec: string): Promise<Array<{ host: string; input: ReadInput } | { host: string; error: string }>>;
+  read(w: Window, hosts?: readonly string[]): Promise<HostInputs[]>;
+  show(spec: string, hosts?: readonly string[]): Promise<Array<{ host: string; input: ReadInput } | { host: string; error: string }>>;
   close(): Promise<void>;
 }
 
@@ -66,9 +67,9 @@ function localSource(o: GlobalOptions, dirs: Array<{ host: string; dir?: string 
   const runner = new LocalToolRunner(o.prefix);
   const timeoutMs = Math.max(o.timeoutMs, 30_000);
   return {
-    read: (w) =>
+    read: (w, hosts) =>
       Promise.all(
-        dirs.map(async (d) => {
+        dirs.filter((d) => !hosts || hosts.includes(d.host)).map(async (d) => {
           try {
             return { host: d.host, inputs: await collectHistory({ runner, host: d.host, dir: d.dir, since: w.since, until: w.until, limit: w.limit, timeoutMs }), error: null };
           } catch (e) {
@@ -76,9 +77,9 @@ function localSource(o: GlobalOptions, dirs: Array<{ host: string; dir?: string 
           }
         }),
       ),
-    show: async (spec) => {
+    show: async (spec, hosts) => {
       const out: Array<{ host: string; input: ReadInput } | { host: string; error: string }> = [];
-      for (const d of dirs) {
+      for (const d of dirs.filter((x) => !hosts || hosts.includes(x.host))) {
         try {
           const r = await showInput(runner, d.host, spec, d.dir, timeoutMs);
           if (r) out.push({ host: d.host, input: r });
@@ -96,16 +97,16 @@ function sshSource(session: Session): HistorySource {
   const errorOf = (a: { error: Error } | { answer: { type: string; message?: string } }): string | null =>
     'error' in a ? a.error.message : a.answer.type === 'error' ? (a.answer.message ?? 'error') : null;
   return {
-    read: async (w) => {
-      const answers = await session.agentRequestEach({ type: 'history', ...(w.since !== null ? { since: w.since } : {}), ...(w.until !== null ? { until: w.until } : {}), limit: w.limit }, HISTORY_TIMEOUT_MS);
+    read: async (w, hosts) => {
+      const answers = await session.agentRequestEach({ type: 'history', ...(w.since !== null ? { since: w.since } : {}), ...(w.until !== null ? { until: w.until } : {}), limit: w.limit }, HISTORY_TIMEOUT_MS, hosts);
       return answers.map((a) => {
         const err = errorOf(a);
         if (err !== null || !('answer' in a) || a.answer.type !== 'history') return { host: a.host, inputs: [], error: err ?? `unexpected answer from ${a.host}` };
         return { host: a.host, inputs: a.answer.inputs, error: null };
       });
     },
-    show: async (spec) => {
-      const answers = await session.agentRequestEach({ type: 'history-show', input: spec }, HISTORY_TIMEOUT_MS);
+    show: async (spec, hosts) => {
+      const answers = await session.agentRequestEach({ type: 'history-show', input: spec }, HISTORY_TIMEOUT_MS, hosts);
       const out: Array<{ host: string; input: ReadInput } | { host: string; error: string }> = [];
       for (const a of answers) {
         if ('answer' in a && a.answer.type === 'history-show') out.push({ host: a.host, input: { facts: a.answer.facts, snapshot: a.answer.snapshot, simulation: a.answer.simulation } });
@@ -131,6 +132,32 @@ async function openSource(o: GlobalOptions, from: string | null): Promise<Histor
   const target = await openTarget(o);
   if (target.kind === 'ssh') return sshSource(new Session(target, o, false));
   return localSource(o, [{ host: os.hostname() }], async () => {});
+}
+
+/**
+ * pcmk-top's History view and time travel: pages of inputs and one input in full, through the
+ * same sources as `pcmk history` (the session's agents over SSH, or this host with --local).
+ */
+export function consoleHistory(session: Session, o: GlobalOptions): Pick<TuiActions, 'history' | 'historyShow'> {
+  const src = session.target.kind === 'ssh' ? sshSource(session) : session.target.kind === 'local' ? localSource(o, [{ host: os.hostname() }], async () => {}) : null;
+  const need = (): HistorySource => {
+    if (!src) throw new SessionError('history reads the scheduler inputs of the cluster hosts, not a CIB file (pcmk history --from DIR)', EXIT.usage);
+    return src;
+  };
+  return {
+    async history(q: HistoryQuery): Promise<HistoryHostPage[]> {
+      const s = need();
+      if (!q.until) return s.read({ since: null, until: null, limit: q.limit });
+      const pages = await Promise.all(Object.entries(q.until).map(([host, until]) => s.read({ since: null, until, limit: q.limit }, [host])));
+      return pages.flat();
+    },
+    async historyShow(input: { host: string; label: string }): Promise<HistoryMoment> {
+      const found = (await need().show(input.label, [input.host])).find((x) => x.host === input.host);
+      if (!found) throw new SessionError(`no scheduler input #${input.label} on ${input.host} (removed since it was listed?)`, EXIT.failed);
+      if ('error' in found) throw new SessionError(`${input.host}: ${found.error}`, EXIT.failed);
+      return { facts: found.input.facts, snapshot: found.input.snapshot };
+    },
+  };
 }
 
 function hostProblems(w: Output, hosts: HostInputs[]): void {

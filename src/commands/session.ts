@@ -370,11 +370,15 @@ export class Session {
     return (await this.sendToOneHost(body, timeoutMs, this.hostOrder(preferHost ?? null, null), false)).answer;
   }
 
-  /** A read-only request to every host's agent at once: each host's answer, or why it gave none. */
-  async agentRequestEach(body: Parameters<AgentClient['request']>[0], timeoutMs: number): Promise<Array<{ host: string; answer: AgentMessage } | { host: string; error: Error }>> {
+  /** A read-only request to every host's agent at once (or to `only` of them): each host's answer, or why it gave none. */
+  async agentRequestEach(
+    body: Parameters<AgentClient['request']>[0],
+    timeoutMs: number,
+    only?: readonly string[],
+  ): Promise<Array<{ host: string; answer: AgentMessage } | { host: string; error: Error }>> {
     if (body.type === 'action') throw new SessionError('a change goes through Session.action (sent at most once)', 70);
     return Promise.all(
-      this.target.hosts.map(async (host) => {
+      this.target.hosts.filter((h) => !only || only.includes(h)).map(async (host) => {
         try {
           return { host, answer: (await this.sendToOneHost(body, timeoutMs, [host], false)).answer };
         } catch (e) {

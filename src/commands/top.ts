@@ -64,6 +64,14 @@ export function makeActions(session: Session, o: GlobalOptions): TuiActions {
       const a = await whyAnswer(session, resource, node);
       return { lines: whyLines(a), next: a.next ? { action: a.next.action, command: a.next.command } : null };
     },
+    async history(q) {
+      const { consoleHistory } = await import('./history.js');
+      return consoleHistory(session, o).history(q);
+    },
+    async historyShow(input) {
+      const { consoleHistory } = await import('./history.js');
+      return consoleHistory(session, o).historyShow(input);
+    },
   };
 }
 
@@ -152,6 +160,8 @@ export async function main(argv: string[]): Promise<number> {
         run: (a) => makeActions(current.session, o).run(a),
         fenceCheck: () => makeActions(current.session, o).fenceCheck(),
         why: (r, n) => makeActions(current.session, o).why(r, n),
+        history: (q) => makeActions(current.session, o).history(q),
+        historyShow: (i) => makeActions(current.session, o).historyShow(i),
       };
   const contexts = {
     list: () => inventory?.list().map((c) => c.name) ?? [],

@@ -293,10 +293,28 @@ export function clockOf(iso: string | null, today?: string): string {
   return today === undefined || day === today ? clock : `${day} ${clock}`;
 }
 
+/** The parts of one history line: time, "#412", the DC, and what happened (one builder for CLI and console). */
+export interface HistoryLineParts {
+  time: string;
+  label: string;
+  dc: string;
+  what: string;
+}
+
+export function historyLineParts(e: HistoryEntry, today?: string): HistoryLineParts {
+  const f = e.facts;
+  return { time: clockOf(f.time ?? f.mtime, today), label: `#${inputLabel(f)}`, dc: f.dc ?? f.host, what: describeEntry(e) };
+}
+
 /** "14:02:11 #412 DC cluster-2: dregistry moved cluster-1 -> cluster-2; config changed by root via crm_resource (+cli-prefer-dregistry)" */
 export function historyLine(e: HistoryEntry, today?: string): string {
-  const f = e.facts;
-  return `${clockOf(f.time ?? f.mtime, today)} #${inputLabel(f)} DC ${f.dc ?? f.host}: ${describeEntry(e)}`;
+  const p = historyLineParts(e, today);
+  return `${p.time} ${p.label} DC ${p.dc}: ${p.what}`;
+}
+
+/** Identity of one input across reads: its host, series, number and file time (numbers wrap). */
+export function inputKey(f: Pick<SchedulerInputRef, 'host' | 'kind' | 'seq' | 'mtime'>): string {
+  return `${f.host}:${inputLabel(f)}@${f.mtime ?? ''}`;
 }
 
 /**

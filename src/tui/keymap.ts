@@ -6,7 +6,7 @@
 import { changesCluster, isDestructive, type ActionName } from '../model/actions.js';
 import type { Target } from './view-models/rows.js';
 
-export type ViewId = 'nodes' | 'resources' | 'failures' | 'fencing' | 'constraints';
+export type ViewId = 'nodes' | 'resources' | 'failures' | 'fencing' | 'constraints' | 'history';
 export type Screen = ViewId | 'detail';
 
 export const VIEWS: { id: ViewId; title: string; key: string }[] = [
@@ -15,6 +15,7 @@ export const VIEWS: { id: ViewId; title: string; key: string }[] = [
   { id: 'failures', title: 'Failures', key: '3' },
   { id: 'fencing', title: 'Fencing', key: '4' },
   { id: 'constraints', title: 'Constraints', key: '5' },
+  { id: 'history', title: 'History', key: '6' },
 ];
 
 export type CommandId =
@@ -33,6 +34,10 @@ export type CommandId =
   | 'view.failures'
   | 'view.fencing'
   | 'view.constraints'
+  | 'view.history'
+  | 'travel'
+  | 'travelOlder'
+  | 'travelNewer'
   | 'filter'
   | 'command'
   | 'help'
@@ -55,7 +60,7 @@ export type CommandId =
   | 'refresh'
   | 'fence';
 
-export type Category = 'navigation' | 'views' | 'general' | 'actions';
+export type Category = 'navigation' | 'views' | 'general' | 'actions' | 'history';
 
 export interface Binding {
   command: CommandId;
@@ -71,6 +76,10 @@ export interface Binding {
   footer?: string;
   /** The actions of the table (src/model/actions.ts) the key can send, depending on the selection. */
   actions?: readonly ActionName[];
+  /** Only while travelling in time (the footer shows it then). */
+  travelOnly?: boolean;
+  /** Asks the live cluster (why, fence test): refused while travelling in time, like every change. */
+  readsLive?: boolean;
   /** Changes the cluster (from the action table): never bound in read-only mode; always confirmed. */
   changesCluster: boolean;
   /** Destructive (from the action table): the confirmation asks the operator to type the target's name. */
@@ -101,7 +110,9 @@ function action(
   };
 }
 
-const LISTS: readonly Screen[] = ['nodes', 'resources', 'failures', 'fencing', 'constraints'];
+/** The views of the cluster's state (Enter opens a detail there); the History view lists inputs. */
+const STATE_VIEWS: readonly Screen[] = ['nodes', 'resources', 'failures', 'fencing', 'constraints'];
+const LISTS: readonly Screen[] = [...STATE_VIEWS, 'history'];
 const nav = (command: CommandId, keys: string[], description: string, footer?: string): Binding => ({
   command,
   keys,
@@ -120,8 +131,8 @@ export const KEYMAP: readonly Binding[] = [
   nav('pageDown', ['pagedown', 'ctrl-f'], 'Page down'),
   nav('top', ['g', 'home'], 'Go to the first row'),
   nav('bottom', ['G', 'end'], 'Go to the last row'),
-  { command: 'detail', keys: ['enter'], description: 'Show the detail of the selection', category: 'navigation', screens: LISTS, footer: 'Enter detail', changesCluster: false, danger: false },
-  { command: 'back', keys: ['escape'], description: 'Back from the detail / clear the filter', category: 'navigation', screens: 'all', footer: 'Esc back', changesCluster: false, danger: false },
+  { command: 'detail', keys: ['enter'], description: 'Show the detail of the selection', category: 'navigation', screens: STATE_VIEWS, footer: 'Enter detail', changesCluster: false, danger: false },
+  { command: 'back', keys: ['escape'], description: 'Back from the detail / back to live from time travel / clear the filter', category: 'navigation', screens: 'all', footer: 'Esc back', changesCluster: false, danger: false },
   ...VIEWS.map(
     (v): Binding => ({
       command: `view.${v.id}` as CommandId,
@@ -141,8 +152,11 @@ export const KEYMAP: readonly Binding[] = [
   { command: 'quit', keys: ['q', 'ctrl-c'], description: 'Quit pcmk-top', category: 'general', screens: 'all', footer: 'q quit', changesCluster: false, danger: false },
   { command: 'groupByNode', keys: ['n'], description: 'Toggle grouping resources by node', category: 'general', screens: ['resources'], footer: 'n by-node', changesCluster: false, danger: false },
   { command: 'failcounts', keys: ['f'], description: 'Show fail counts (detail of the selection)', category: 'general', screens: ['resources', 'failures'], targets: ['resource'], footer: 'f failcounts', changesCluster: false, danger: false },
-  { command: 'why', keys: ['w'], description: 'Why: where the resource runs or why not (scores, causes, the next action on Enter)', category: 'general', screens: ['resources', 'detail'], targets: ['resource'], footer: 'w why', changesCluster: false, danger: false },
-  { command: 'fenceCheck', keys: ['t'], description: 'Fencing readiness test (non-destructive)', category: 'general', screens: ['nodes', 'fencing'], footer: 't fence-test', changesCluster: false, danger: false },
+  { command: 'why', keys: ['w'], description: 'Why: where the resource runs or why not (scores, causes, the next action on Enter)', category: 'general', screens: ['resources', 'detail'], targets: ['resource'], footer: 'w why', readsLive: true, changesCluster: false, danger: false },
+  { command: 'fenceCheck', keys: ['t'], description: 'Fencing readiness test (non-destructive)', category: 'general', screens: ['nodes', 'fencing'], footer: 't fence-test', readsLive: true, changesCluster: false, danger: false },
+  { command: 'travel', keys: ['enter'], description: 'Travel to this input: every view shows the cluster as it was then, read-only', category: 'history', screens: ['history'], footer: 'Enter travel', changesCluster: false, danger: false },
+  { command: 'travelOlder', keys: ['['], description: 'Time travel: step to the previous (older) scheduler input', category: 'history', screens: 'all', footer: '[ older', travelOnly: true, changesCluster: false, danger: false },
+  { command: 'travelNewer', keys: [']'], description: 'Time travel: step to the next (newer) scheduler input', category: 'history', screens: 'all', footer: '] newer', travelOnly: true, changesCluster: false, danger: false },
   action('move', 'm', 'Move the resource: pick a node, preview, confirm', ['resources', 'detail'], ['resource'], 'm move', ['move']),
   action('ban', 'b', 'Ban the resource from its current node', ['resources', 'detail'], ['resource'], 'b ban', ['ban']),
   action('clear', 'C', 'Clear move/ban constraints (cli-prefer/cli-ban) of the resource', ['resources', 'constraints', 'detail'], ['resource', 'constraint'], 'C clear', ['clear']),
@@ -164,12 +178,15 @@ export const KEYMAP: readonly Binding[] = [
 export interface KeymapQuery {
   screen: Screen;
   readOnly: boolean;
+  /** Travelling in time: the step keys apply, and the footer offers no action. */
+  travelling?: boolean;
   /** Kind of the current selection (null when nothing is selected). */
   target?: Target['kind'] | null;
 }
 
 function applies(b: Binding, q: KeymapQuery): boolean {
   if (q.readOnly && b.changesCluster) return false;
+  if (b.travelOnly && !q.travelling) return false;
   if (b.screens !== 'all' && !b.screens.includes(q.screen)) return false;
   if (b.targets && q.target !== undefined && (q.target === null || !b.targets.includes(q.target))) return false;
   return true;
@@ -215,6 +232,7 @@ const CATEGORY_TITLES: Record<Category, string> = {
   views: 'Views',
   general: 'General',
   actions: 'Actions on the selection',
+  history: 'History and time travel',
 };
 
 /** The `?` overlay: every binding active in this mode, by category; dangerous ones marked "!". */
@@ -241,16 +259,17 @@ export function helpLines(readOnly: boolean, keymap: readonly Binding[] = KEYMAP
   return out;
 }
 
-/** Footer hints for the current screen and selection, e.g. "1-5 view  / filter  m move ...". */
+/** Footer hints for the current screen and selection, e.g. "1-6 view  / filter  m move ...". */
 export function footerHints(q: KeymapQuery, keymap: readonly Binding[] = KEYMAP): string[] {
   // Actions on the selection first (they differ per screen), then help and the general keys.
-  const active = bindingsFor(q, keymap).filter((b) => b.footer);
-  const order: Category[] = ['actions', 'general', 'navigation', 'views'];
+  // Travelling in time, no action applies: the step keys come first instead.
+  const active = bindingsFor(q, keymap).filter((b) => b.footer && !(q.travelling && (b.changesCluster || b.readsLive)));
+  const order: Category[] = q.travelling ? ['history', 'general', 'navigation', 'views'] : ['actions', 'history', 'general', 'navigation', 'views'];
   const hints: string[] = ['? help'];
   for (const cat of order) {
     if (cat === 'general') hints.push('q quit');
     for (const b of active) if (b.category === cat && b.footer && !hints.includes(b.footer)) hints.push(b.footer);
   }
-  hints.push('1-5 view');
+  hints.push(`1-${VIEWS.length} view`);
   return hints;
 }

@@ -7,6 +7,7 @@
 import type { WhyLine } from '../model/view/why.js';
 import type { Action } from '../model/actions.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
+import type { InputFacts } from '../model/history.js';
 
 /** Connection state of one host as the aggregator sees it. */
 export type HostState = 'connecting' | 'live' | 'stale' | 'down';
@@ -88,6 +89,32 @@ export interface TuiActions {
   fenceCheck(): Promise<FenceCheckTable>;
   /** Where a resource runs or why it does not (on node), from the host's agent. */
   why(resource: string, node?: string): Promise<WhyPanel>;
+  /**
+   * A page of the transition history: per host, its `limit` newest scheduler inputs (at or before
+   * `until[host]` when given, else the newest), plus the one before them, newest first.
+   * Without `until`, every host is asked; with it, only the hosts it names.
+   */
+  history(query: HistoryQuery): Promise<HistoryHostPage[]>;
+  /** One scheduler input in full, read on its host: the cluster as it was then (`pcmk history show`). */
+  historyShow(input: { host: string; label: string }): Promise<HistoryMoment>;
+}
+
+export interface HistoryQuery {
+  limit: number;
+  /** Host -> read inputs written at or before this time (ms since the epoch). */
+  until?: Record<string, number>;
+}
+
+export interface HistoryHostPage {
+  host: string;
+  inputs: InputFacts[];
+  /** Why this host gave no inputs (unreachable, no history capability...). */
+  error: string | null;
+}
+
+export interface HistoryMoment {
+  facts: InputFacts;
+  snapshot: ClusterSnapshot | null;
 }
 
 /** The why panel: the answer's lines (the view `pcmk why` prints) and the next action it offers. */

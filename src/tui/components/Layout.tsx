@@ -17,6 +17,7 @@ import { StatusLine } from './StatusLine.js';
 import { Footer } from './Footer.js';
 import { helpLines, VIEWS } from '../keymap.js';
 import { toWhyDetail } from '../view-models/why.js';
+import { historySummary } from '../state/history.js';
 
 function emptyText(view: string, filter: string, hasSnapshot: boolean): string {
   if (!hasSnapshot) return 'no data yet';
@@ -48,6 +49,14 @@ function Body() {
     return <DetailView model={m.detail} offset={ui.detail.offset} height={layout.body} width={size.columns} />;
   }
   const title = VIEWS.find((v) => v.id === ui.view)?.title.toLowerCase() ?? ui.view;
+  const empty =
+    ui.view === 'history' && !ui.filters.history
+      ? ui.history.loading || ui.history.error || !ui.history.loaded
+        ? historySummary(ui.history)
+        : 'no scheduler inputs on the hosts'
+      : ui.travel && !ui.travel.shown
+        ? `reading #${ui.travel.at.label} on ${ui.travel.at.host}...`
+        : emptyText(title, ui.filters[ui.view], !!(ui.travel ? ui.travel.shown : m.view.snapshot));
   return (
     <TableView
       table={m.table}
@@ -55,7 +64,7 @@ function Body() {
       height={layout.list}
       window={m.window}
       changed={m.changed}
-      empty={emptyText(title, ui.filters[ui.view], !!m.view.snapshot)}
+      empty={empty}
     />
   );
 }
@@ -76,6 +85,7 @@ export function Layout() {
     m.table.rows.length ? `${m.window.cursor + 1}/${m.table.rows.length}` : '0/0',
     filter ? `/${filter}/` : '',
     ui.view === 'resources' && ui.groupByNode ? 'by node' : '',
+    ui.view === 'history' && ui.history.loaded ? historySummary(ui.history) : '',
   ]
     .filter(Boolean)
     .join(' ');
@@ -89,7 +99,7 @@ export function Layout() {
         <Body />
       </Box>
       <Bottom />
-      <Footer hints={m.hints} readOnly={m.readOnly} />
+      <Footer hints={m.hints} readOnly={m.readOnly || m.travelling} />
     </Box>
   );
 }

@@ -18,7 +18,8 @@ import { resolveSelection, type WindowRange } from '../window.js';
 import { createStore } from '../state/store.js';
 import { initialUiState, uiReducer, type UiAction, type UiState } from '../state/ui-state.js';
 import { interpretKey, type Effect, type KeyContext } from '../state/interpret-key.js';
-import { computeLayout, createRowCache, type LayoutSizes } from '../state/derive.js';
+import { computeLayout, createHistoryInput, createRowCache, shownSnapshot, type LayoutSizes } from '../state/derive.js';
+import { inputKey } from '../../model/history.js';
 import { headerLineCount } from './Header.js';
 import { confirmLines } from './ConfirmDialog.js';
 import { ThemeContext } from './theme.js';
@@ -58,6 +59,8 @@ export interface TuiModel {
   hints: string[];
   counts: Partial<Record<ViewId, number>>;
   readOnly: boolean;
+  /** Travelling in time: the views show a scheduler input, not the live cluster. */
+  travelling: boolean;
 }
 
 const TuiContext = createContext<TuiModel | null>(null);
@@ -100,6 +103,7 @@ export function TuiProvider(props: TuiOptions & { children: React.ReactNode }) {
   const view = useSyncExternalStore(subscribe, getView, getView);
   const size = useTerminalSize(props.size);
   const rowCache = useMemo(() => createRowCache(), []);
+  const historyInput = useMemo(() => createHistoryInput(), []);
 
   const [clock, setClock] = useState(() => nowFn());
   useEffect(() => {
@@ -109,13 +113,18 @@ export function TuiProvider(props: TuiOptions & { children: React.ReactNode }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [tickMs]);
 
-  const snapshot = view.snapshot;
+  // Every view shows the live cluster, or the scheduler input travelled to.
+  const snapshot = shownSnapshot(ui, view.snapshot);
+  const travelling = ui.travel !== null;
   // A cached snapshot (an earlier run's) is for looking only: no action is planned from it.
   const readOnly = (props.readOnly ?? false) || view.cachedAt != null;
-  const header = useMemo(() => toHeader(view, clock), [view, clock]);
+  const shownView = useMemo(() => (travelling ? { ...view, snapshot, cachedAt: null } : view), [view, snapshot, travelling]);
+  const banner = ui.travel ? { at: ui.travel.at, shown: ui.travel.shown?.at ?? null, loading: ui.travel.loading, error: ui.travel.error } : null;
+  const header = useMemo(() => toHeader(shownView, clock, banner), [shownView, clock, ui.travel]);
   const layout = computeLayout(size.rows, headerLineCount(header));
   const filter = ui.filters[ui.view];
-  const table = rowCache(snapshot, ui.view, filter, ui.groupByNode);
+  const history = historyInput(ui, clock);
+  const table = rowCache(snapshot, ui.view, filter, ui.groupByNode, history);
   const window = resolveSelection(table.rows, ui.selections[ui.view], layout.list);
   const detail = useMemo(() => (ui.detail ? toDetail(snapshot, ui.detail.target) : null), [snapshot, ui.detail?.target]);
 
@@ -140,7 +149,7 @@ export function TuiProvider(props: TuiOptions & { children: React.ReactNode }) {
   }, [changed]);
 
   const target = ui.detail ? ui.detail.target : (table.rows[window.cursor]?.target ?? null);
-  const hints = footerHints({ screen: ui.detail ? 'detail' : ui.view, readOnly, target: target?.kind ?? null });
+  const hints = footerHints({ screen: ui.detail ? 'detail' : ui.view, readOnly, target: target?.kind ?? null, travelling });
   const counts = useMemo(() => {
     if (!snapshot) return {};
     return {
@@ -152,8 +161,8 @@ export function TuiProvider(props: TuiOptions & { children: React.ReactNode }) {
 
   // Everything the input handler needs, read through a ref so the handler itself never changes
   // (Ink re-subscribes useInput whenever the handler identity changes).
-  const live = useRef({ view, layout, props, actions, contexts, readOnly });
-  live.current = { view, layout, props, actions, contexts, readOnly };
+  const live = useRef({ view, layout, props, actions, contexts, readOnly, clock });
+  live.current = { view, layout, props, actions, contexts, readOnly, clock };
 
   const runEffect = useCallback(
     (e: Effect) => {
@@ -202,12 +211,34 @@ export function TuiProvider(props: TuiOptions & { children: React.ReactNode }) {
             (err: unknown) => dispatch({ type: 'whyReady', requestId: e.requestId, result: { state: 'error', message: errorText(err) } }),
           );
           return;
+        case 'history':
+          if (!acts) return;
+          acts.history(e.query).then(
+            (pages) => dispatch({ type: 'historyLoaded', requestId: e.requestId, mode: e.mode, limit: e.query.limit, pages }),
+            (err: unknown) => dispatch({ type: 'historyFailed', requestId: e.requestId, message: errorText(err) }),
+          );
+          return;
+        case 'travel':
+          if (!acts) return;
+          acts.historyShow({ host: e.at.host, label: e.at.label }).then(
+            (m) => {
+              // The numbers wrap: the input read must be the one listed (same file time).
+              const same = inputKey(m.facts) === e.at.key;
+              const error = !same ? `#${e.at.label} on ${e.at.host} was replaced since it was listed` : !m.snapshot ? (m.facts.error ?? 'crm_mon could not read it') : undefined;
+              dispatch({ type: 'travelReady', requestId: e.requestId, snapshot: same ? m.snapshot : null, error });
+            },
+            (err: unknown) => dispatch({ type: 'travelReady', requestId: e.requestId, snapshot: null, error: errorText(err) }),
+          );
+          return;
         case 'switchContext':
           if (!ctxs) return;
           Promise.resolve()
             .then(() => ctxs.switchTo(e.name))
             .then(
-              () => dispatch({ type: 'status', tone: 'ok', text: `context ${e.name}` }),
+              () => {
+                dispatch({ type: 'forgetHistory' });
+                dispatch({ type: 'status', tone: 'ok', text: `context ${e.name}` });
+              },
               (err: unknown) => dispatch({ type: 'status', tone: 'error', text: `cannot switch to ${e.name}`, detail: errorText(err) }),
             );
           return;
@@ -218,14 +249,16 @@ export function TuiProvider(props: TuiOptions & { children: React.ReactNode }) {
 
   const onKey = useCallback(
     (ev: KeyEvent) => {
-      const { view: v, layout: l, actions: acts, contexts: ctxs, readOnly: ro } = live.current;
+      const { view: v, layout: l, actions: acts, contexts: ctxs, readOnly: ro, clock: now } = live.current;
       const state = store.getState();
+      const snap = shownSnapshot(state, v.snapshot);
+      const hist = historyInput(state, now);
       // Rows and the window are computed only when the key needs them (typing a filter into a
       // 5,000-row view must not rebuild rows per character here; the next frame does it once).
       let win: { rows: Table['rows']; w: WindowRange } | null = null;
       const current = () => {
         if (!win) {
-          const rows = rowCache(v.snapshot, state.view, state.filters[state.view], state.groupByNode).rows;
+          const rows = rowCache(snap, state.view, state.filters[state.view], state.groupByNode, hist).rows;
           win = { rows, w: resolveSelection(rows, state.selections[state.view], l.list) };
         }
         return win;
@@ -249,9 +282,9 @@ export function TuiProvider(props: TuiOptions & { children: React.ReactNode }) {
           return current().w.offset;
         },
         height: Math.max(1, height),
-        snapshot: v.snapshot,
+        snapshot: snap,
         get detailLines() {
-          return state.detail ? toDetail(v.snapshot, state.detail.target).lines.length : 0;
+          return state.detail ? toDetail(snap, state.detail.target).lines.length : 0;
         },
         get overlayLines() {
           if (o.kind === 'help') return helpLines(ro).length;
@@ -262,13 +295,17 @@ export function TuiProvider(props: TuiOptions & { children: React.ReactNode }) {
         },
         contexts: ctxs ? ctxs.list() : null,
         hasActions: !!acts,
-        rowsOf: (vid) => rowCache(v.snapshot, vid, '', state.groupByNode).rows,
+        rowsOf: (vid) => rowCache(snap, vid, '', state.groupByNode, hist).rows,
+        get historyRows() {
+          return rowCache(snap, 'history', state.filters.history, state.groupByNode, hist).rows;
+        },
+        liveVersion: v.snapshot?.cluster.cibVersion ?? v.snapshot?.takenAt ?? null,
       };
       const result = interpretKey(state, ev, ctx);
       for (const a of result.actions) store.dispatch(a);
       for (const e of result.effects) runEffect(e);
     },
-    [store, rowCache, runEffect],
+    [store, rowCache, historyInput, runEffect],
   );
   const onInput = useCallback(
     (input: string, key: Key) => {
@@ -303,6 +340,7 @@ export function TuiProvider(props: TuiOptions & { children: React.ReactNode }) {
     hints,
     counts,
     readOnly,
+    travelling,
   };
   return (
     <ThemeContext.Provider value={{ color }}>

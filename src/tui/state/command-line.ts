@@ -19,6 +19,8 @@ const VIEW_WORDS: Record<string, ViewId> = {
   fencing: 'fencing',
   constraints: 'constraints',
   cons: 'constraints',
+  history: 'history',
+  hist: 'history',
 };
 
 export function parseCommandLine(text: string): CommandLine {

@@ -7,9 +7,25 @@ import { toNodeRows } from '../view-models/nodes.js';
 import { toResourceRows } from '../view-models/resources.js';
 import { toFailureRows, toFencingRows } from '../view-models/failures.js';
 import { toConstraintRows } from '../view-models/constraints.js';
+import { toHistoryRows } from '../view-models/history.js';
+import type { HistoryEntry } from '../../model/history.js';
+import { historyEntries, type HistoryList } from './history.js';
+import type { UiState } from './ui-state.js';
 
-/** Rows of one view for a snapshot, filter and grouping (pure). */
-export function toViewRows(snapshot: ClusterSnapshot | null, view: ViewId, filter: string, groupByNode: boolean): Table {
+/** What the History view lists: the timeline newest first, today's date (UTC) and the input travelled to. */
+export interface HistoryRowsInput {
+  entries: readonly HistoryEntry[];
+  today?: string;
+  current?: string | null;
+}
+
+/** What the views show: the live snapshot, or the input travelled to (null until the first one is read). */
+export function shownSnapshot(state: Pick<UiState, 'travel'>, live: ClusterSnapshot | null): ClusterSnapshot | null {
+  return state.travel ? (state.travel.shown?.snapshot ?? null) : live;
+}
+
+/** Rows of one view for a snapshot, filter and grouping (pure); the History view lists `history`. */
+export function toViewRows(snapshot: ClusterSnapshot | null, view: ViewId, filter: string, groupByNode: boolean, history?: HistoryRowsInput): Table {
   const f = compileFilter(filter);
   const cf = f.mode === 'none' ? undefined : f;
   switch (view) {
@@ -23,20 +39,39 @@ export function toViewRows(snapshot: ClusterSnapshot | null, view: ViewId, filte
       return toFencingRows(snapshot, cf);
     case 'constraints':
       return toConstraintRows(snapshot, cf);
+    case 'history':
+      return toHistoryRows(history?.entries ?? [], cf, history?.today, history?.current);
   }
 }
 
-export type RowCache = (snapshot: ClusterSnapshot | null, view: ViewId, filter: string, groupByNode: boolean) => Table;
+export type RowCache = (snapshot: ClusterSnapshot | null, view: ViewId, filter: string, groupByNode: boolean, history?: HistoryRowsInput) => Table;
 
 /** Remembers the last table per view, so scrolling never rebuilds rows. */
 export function createRowCache(build: typeof toViewRows = toViewRows): RowCache {
-  const last = new Map<string, { snapshot: ClusterSnapshot | null; filter: string; groupByNode: boolean; table: Table }>();
-  return (snapshot, view, filter, groupByNode) => {
+  const last = new Map<string, { snapshot: ClusterSnapshot | null; filter: string; groupByNode: boolean; history?: HistoryRowsInput; table: Table }>();
+  return (snapshot, view, filter, groupByNode, history) => {
     const hit = last.get(view);
-    if (hit && hit.snapshot === snapshot && hit.filter === filter && hit.groupByNode === groupByNode) return hit.table;
-    const table = build(snapshot, view, filter, groupByNode);
-    last.set(view, { snapshot, filter, groupByNode, table });
+    const same = view === 'history' ? hit?.history === history : hit?.snapshot === snapshot && hit?.groupByNode === groupByNode;
+    if (hit && same && hit.filter === filter) return hit.table;
+    const table = build(snapshot, view, filter, groupByNode, history);
+    last.set(view, { snapshot, filter, groupByNode, history, table });
     return table;
+  };
+}
+
+/**
+ * The History view's input, the same object while nothing it shows changed (so the row cache
+ * keeps its rows): the timeline of what was read, today's date and the input travelled to.
+ */
+export function createHistoryInput(): (state: Pick<UiState, 'history' | 'travel'>, now: number) => HistoryRowsInput {
+  let last: { list: HistoryList; today: string; current: string | null; input: HistoryRowsInput } | null = null;
+  return (state, now) => {
+    const today = new Date(now).toISOString().slice(0, 10);
+    const current = state.travel?.at.key ?? null;
+    if (last && last.list === state.history && last.today === today && last.current === current) return last.input;
+    const entries = last && last.list === state.history ? last.input.entries : historyEntries(state.history);
+    last = { list: state.history, today, current, input: { entries, today, current } };
+    return last.input;
   };
 }
 

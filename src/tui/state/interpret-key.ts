@@ -14,6 +14,10 @@ import type { KeyEvent } from '../keys.js';
 import type { Motion } from '../window.js';
 import type { UiAction, UiState } from './ui-state.js';
 import { findRowIndex, parseCommandLine } from './command-line.js';
+import type { HistoryQuery } from '../types.js';
+import type { InputTarget } from '../view-models/history.js';
+import { canLoadOlder, HISTORY_PAGE, olderQuery } from './history.js';
+import { moveSelection } from '../window.js';
 
 export type Effect =
   | { type: 'quit' }
@@ -21,7 +25,11 @@ export type Effect =
   | { type: 'run'; action: Action; label: string; requestId: number }
   | { type: 'fenceCheck'; requestId: number }
   | { type: 'why'; resource: string; requestId: number }
-  | { type: 'switchContext'; name: string };
+  | { type: 'switchContext'; name: string }
+  /** Read a page of the transition history. */
+  | { type: 'history'; requestId: number; mode: 'newest' | 'older'; query: HistoryQuery }
+  /** Read one scheduler input in full (time travel). */
+  | { type: 'travel'; at: InputTarget; requestId: number };
 
 export interface KeyContext {
   readOnly: boolean;
@@ -43,6 +51,13 @@ export interface KeyContext {
   hasActions: boolean;
   /** Rows of a view without the filter, for :res / :node jumps. */
   rowsOf(view: ViewId): readonly Row[];
+  /** Rows of the History view as it shows them (filtered): where `[` and `]` step. */
+  historyRows: readonly Row[];
+  /**
+   * What the live cluster's state is at (its CIB version); the History view is read again when
+   * it is entered and this changed since the last read. Null when unknown.
+   */
+  liveVersion: string | null;
 }
 
 export interface KeyResult {
@@ -89,6 +104,33 @@ export function selectedTarget(state: UiState, ctx: KeyContext): Target | null {
 }
 
 export function interpretKey(state: UiState, ev: KeyEvent, ctx: KeyContext): KeyResult {
+  return withHistoryRead(state, interpretOne(state, ev, ctx), ctx);
+}
+
+/** Entering the History view reads the newest inputs, unless they were read at this live state. */
+function withHistoryRead(state: UiState, r: KeyResult, ctx: KeyContext): KeyResult {
+  const enters = r.actions.some((a) => (a.type === 'switchView' || a.type === 'jump') && a.view === 'history');
+  if (!enters || state.history.loading) return r;
+  if (!ctx.hasActions) return { ...r, actions: [...r.actions, { type: 'status', tone: 'warn', text: 'history is not available here (no connection to the cluster)' }] };
+  if (state.history.loaded && !state.history.error && state.history.readAt === ctx.liveVersion) return r;
+  const requestId = state.nextRequestId;
+  return {
+    actions: [...r.actions, { type: 'historyRequested', requestId, mode: 'newest', readAt: ctx.liveVersion }],
+    effects: [...r.effects, { type: 'history', requestId, mode: 'newest', query: { limit: HISTORY_PAGE } }],
+  };
+}
+
+function loadOlder(state: UiState): KeyResult {
+  const query = canLoadOlder(state.history) ? olderQuery(state.history) : null;
+  if (!query) return none();
+  const requestId = state.nextRequestId;
+  return {
+    actions: [{ type: 'historyRequested', requestId, mode: 'older', readAt: state.history.readAt }],
+    effects: [{ type: 'history', requestId, mode: 'older', query }],
+  };
+}
+
+function interpretOne(state: UiState, ev: KeyEvent, ctx: KeyContext): KeyResult {
   if (ev.name === 'ctrl-c') return { actions: [{ type: 'quit' }], effects: [{ type: 'quit' }] };
   const o = state.overlay;
   switch (o.kind) {
@@ -173,14 +215,45 @@ export function interpretKey(state: UiState, ev: KeyEvent, ctx: KeyContext): Key
       break;
   }
   const target = selectedTarget(state, ctx);
-  const binding = resolveKey(ev.name, { screen: state.detail ? 'detail' : state.view, readOnly: ctx.readOnly, target: target?.kind ?? null });
+  const travelling = state.travel !== null;
+  const binding = resolveKey(ev.name, { screen: state.detail ? 'detail' : state.view, readOnly: ctx.readOnly, target: target?.kind ?? null, travelling });
   if (!binding) {
     // Action keys with nothing selected: say why instead of silently ignoring them.
-    const unbound = resolveKey(ev.name, { screen: state.detail ? 'detail' : state.view, readOnly: ctx.readOnly });
+    const unbound = resolveKey(ev.name, { screen: state.detail ? 'detail' : state.view, readOnly: ctx.readOnly, travelling });
     if (unbound?.targets) return act({ type: 'status', tone: 'warn', text: `${unbound.command}: select a ${unbound.targets.join(' or ')} first` });
     return none();
   }
+  if (state.travel && (binding.changesCluster || binding.readsLive)) {
+    // The screen shows the past: nothing is planned from it, and why/fence-test would answer for now.
+    return act({ type: 'status', tone: 'warn', text: `time travel: the cluster as of #${state.travel.at.label} is read-only (Esc returns to live)` });
+  }
   return runBinding(state, binding, target, ctx);
+}
+
+/** Travel to a History row's input (from the cache when it was read lately). */
+function travelTo(state: UiState, at: InputTarget, ctx: KeyContext, extra: UiAction[] = []): KeyResult {
+  const requestId = state.nextRequestId;
+  const index = ctx.historyRows.findIndex((r) => r.target?.kind === 'input' && r.target.key === at.key);
+  const cached = state.travelCache.find((c) => c.key === at.key)?.snapshot;
+  return {
+    actions: [{ type: 'travelTo', at, requestId, index: index >= 0 ? index : undefined, ...(cached ? { snapshot: cached } : {}) }, ...extra],
+    effects: cached ? [] : [{ type: 'travel', at, requestId }],
+  };
+}
+
+/** `[` (older, +1) and `]` (newer, -1) along the History view's rows (newest first). */
+function step(state: UiState, dir: 1 | -1, ctx: KeyContext): KeyResult {
+  const t = state.travel;
+  if (!t) return none();
+  const rows = ctx.historyRows;
+  const i = rows.findIndex((r) => r.target?.kind === 'input' && r.target.key === t.at.key);
+  if (i < 0) return act({ type: 'status', tone: 'warn', text: `#${t.at.label} is not in the History list (its filter?); Esc returns to live` });
+  const next = rows[i + dir]?.target;
+  if (next?.kind === 'input') return travelTo(state, next, ctx);
+  if (dir === -1) return act({ type: 'status', tone: 'info', text: `#${t.at.label} is the newest input read; Esc returns to live` });
+  const more = loadOlder(state);
+  if (more.effects.length) return { actions: [...more.actions, { type: 'status', tone: 'info', text: 'reading older scheduler inputs... ([ again when they are listed)' }], effects: more.effects };
+  return act({ type: 'status', tone: 'info', text: state.history.loading ? 'reading older scheduler inputs...' : `#${t.at.label} is the oldest input read` });
 }
 
 function accept(o: Extract<UiState['overlay'], { kind: 'confirm' }>): KeyResult {
@@ -254,6 +327,14 @@ function runBinding(state: UiState, b: Binding, target: Target | null, ctx: KeyC
     case 'bottom':
       if (!m) return none();
       if (state.detail) return act({ type: 'scroll', motion: m, total: ctx.detailLines, height: ctx.height });
+      if (state.view === 'history') {
+        // Reaching the last row of the History view reads the next older page.
+        const to = moveSelection({ cursor: ctx.cursor, offset: ctx.offset, key: null }, m, ctx.rows.length, ctx.height, () => null);
+        const sel = selectMotion(m, ctx);
+        if (to.cursor < ctx.rows.length - 1) return sel;
+        const more = loadOlder(state);
+        return { actions: [...sel.actions, ...more.actions], effects: more.effects };
+      }
       return selectMotion(m, ctx);
     case 'detail':
       return target ? act({ type: 'openDetail', target }) : none();
@@ -266,6 +347,7 @@ function runBinding(state: UiState, b: Binding, target: Target | null, ctx: KeyC
     }
     case 'back':
       if (state.detail) return act({ type: 'back' });
+      if (state.travel) return act({ type: 'leaveTravel' }, { type: 'status', tone: 'info', text: 'back to the live cluster' });
       if (state.filters[state.view]) return act({ type: 'clearFilter' });
       return none();
     case 'nextView':
@@ -291,6 +373,13 @@ function runBinding(state: UiState, b: Binding, target: Target | null, ctx: KeyC
       const resource = configuredId(ctx.snapshot, target.id);
       return { actions: [{ type: 'openWhy', resource, requestId: state.nextRequestId }], effects: [{ type: 'why', resource, requestId: state.nextRequestId }] };
     }
+    case 'travel':
+      if (target?.kind !== 'input') return none();
+      return travelTo(state, target, ctx, [{ type: 'switchView', view: 'resources' }]);
+    case 'travelOlder':
+      return step(state, 1, ctx);
+    case 'travelNewer':
+      return step(state, -1, ctx);
     case 'fenceCheck':
       if (!ctx.hasActions) return act({ type: 'status', tone: 'warn', text: 'fencing test is not available here (no connection to the cluster)' });
       return { actions: [{ type: 'openFenceCheck', requestId: state.nextRequestId }], effects: [{ type: 'fenceCheck', requestId: state.nextRequestId }] };
@@ -347,6 +436,7 @@ function clusterAction(state: UiState, b: Binding, target: Target | null, ctx: K
     return confirm(action, `clear move/ban constraints of resource ${target.resource}${target.node ? ` on node ${target.node}` : ''}`, target.resource);
   }
 
+  if (target.kind === 'input') return none();
   // Resource actions.
   const top = snap ? actionResourceId(snap, target.id) : target.id;
   const id = configuredId(snap, target.id);

@@ -3,7 +3,10 @@
  * pure (the async work an intent needs is described as effects by interpret-key.ts).
  */
 import type { Action } from '../../model/actions.js';
-import type { FenceCheckTable, PlanText, WhyPanel } from '../types.js';
+import type { ClusterSnapshot } from '../../model/snapshot.js';
+import type { FenceCheckTable, HistoryHostPage, PlanText, WhyPanel } from '../types.js';
+import type { InputTarget } from '../view-models/history.js';
+import { EMPTY_HISTORY, mergeHistoryPage, type HistoryList } from './history.js';
 import type { Target, Tone } from '../view-models/rows.js';
 import type { MoveTarget } from '../view-models/resources.js';
 import { VIEWS, type ViewId } from '../keymap.js';
@@ -54,7 +57,26 @@ export interface UiState {
   running: { requestId: number; label: string } | null;
   nextRequestId: number;
   quit: boolean;
+  /** The transition history read so far (the History view). */
+  history: HistoryList;
+  /** Time travel: every view shows the cluster as of this scheduler input, read-only; null = live. */
+  travel: Travel | null;
+  /** The last few inputs travelled to, for stepping back and forth without reading them again. */
+  travelCache: Array<{ key: string; snapshot: ClusterSnapshot }>;
 }
+
+export interface Travel {
+  /** The input asked for. */
+  at: InputTarget;
+  requestId: number;
+  loading: boolean;
+  error: string | null;
+  /** The input on screen (the one asked for once read; the previous one meanwhile). */
+  shown: { at: InputTarget; snapshot: ClusterSnapshot } | null;
+}
+
+/** Snapshots of travelled inputs kept in memory. */
+export const TRAVEL_CACHE = 4;
 
 const perView = <T>(value: () => T): Record<ViewId, T> =>
   Object.fromEntries(VIEWS.map((v) => [v.id, value()])) as Record<ViewId, T>;
@@ -71,6 +93,9 @@ export function initialUiState(view: ViewId = 'resources'): UiState {
     running: null,
     nextRequestId: 1,
     quit: false,
+    history: EMPTY_HISTORY,
+    travel: null,
+    travelCache: [],
   };
 }
 
@@ -104,7 +129,18 @@ export type UiAction =
   | { type: 'actionStarted'; requestId: number; label: string }
   | { type: 'actionFinished'; requestId: number; ok: boolean; text: string; detail?: string }
   | { type: 'status'; tone: Tone; text: string; detail?: string }
-  | { type: 'quit' };
+  | { type: 'quit' }
+  /** `readAt`: the live state (CIB version) the read starts at. */
+  | { type: 'historyRequested'; requestId: number; mode: 'newest' | 'older'; readAt: string | null }
+  | { type: 'historyLoaded'; requestId: number; mode: 'newest' | 'older'; limit: number; pages: HistoryHostPage[] }
+  | { type: 'historyFailed'; requestId: number; message: string }
+  /** Travel to an input; with `snapshot` (from the cache) it is shown at once. */
+  /** `index`: the input's row in the History view, selected there. */
+  | { type: 'travelTo'; at: InputTarget; requestId: number; index?: number; snapshot?: ClusterSnapshot }
+  | { type: 'travelReady'; requestId: number; snapshot: ClusterSnapshot | null; error?: string }
+  | { type: 'leaveTravel' }
+  /** Another cluster (context): its history is read anew, and time travel ends. */
+  | { type: 'forgetHistory' };
 
 function setSelection(state: UiState, view: ViewId, sel: Selection): UiState {
   return { ...state, selections: { ...state.selections, [view]: sel } };
@@ -241,5 +277,41 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       return { ...state, status: { tone: action.tone, text: action.text, detail: action.detail } };
     case 'quit':
       return { ...state, quit: true };
+    case 'historyRequested':
+      return {
+        ...state,
+        nextRequestId: Math.max(state.nextRequestId, action.requestId + 1),
+        history: { ...state.history, loading: { requestId: action.requestId, mode: action.mode }, error: null, readAt: action.readAt },
+      };
+    case 'historyLoaded':
+      if (state.history.loading?.requestId !== action.requestId) return state;
+      return { ...state, history: mergeHistoryPage(state.history, action.pages, action.mode, action.limit) };
+    case 'historyFailed':
+      if (state.history.loading?.requestId !== action.requestId) return state;
+      return { ...state, history: { ...state.history, loading: null, error: action.message } };
+    case 'travelTo': {
+      const shown = action.snapshot ? { at: action.at, snapshot: action.snapshot } : (state.travel?.shown ?? null);
+      const selections =
+        action.index === undefined
+          ? state.selections
+          : { ...state.selections, history: { cursor: action.index, offset: Math.max(0, action.index - 2), key: `input:${action.at.key}` } };
+      return {
+        ...state,
+        selections,
+        nextRequestId: Math.max(state.nextRequestId, action.requestId + 1),
+        travel: { at: action.at, requestId: action.requestId, loading: !action.snapshot, error: null, shown },
+      };
+    }
+    case 'travelReady': {
+      const t = state.travel;
+      if (!t || t.requestId !== action.requestId) return state;
+      if (!action.snapshot) return { ...state, travel: { ...t, loading: false, error: action.error ?? 'the input could not be read' } };
+      const cache = [{ key: t.at.key, snapshot: action.snapshot }, ...state.travelCache.filter((c) => c.key !== t.at.key)].slice(0, TRAVEL_CACHE);
+      return { ...state, travel: { ...t, loading: false, error: null, shown: { at: t.at, snapshot: action.snapshot } }, travelCache: cache };
+    }
+    case 'leaveTravel':
+      return { ...state, travel: null, detail: null };
+    case 'forgetHistory':
+      return { ...state, history: EMPTY_HISTORY, travel: null, travelCache: [], selections: { ...state.selections, history: { cursor: 0, offset: 0, key: null } } };
   }
 }

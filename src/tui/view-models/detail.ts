@@ -280,5 +280,7 @@ export function toDetail(snapshot: ClusterSnapshot | null, target: Target): Deta
     case 'constraint':
       if (target.resource) return toResourceDetail(snapshot, target.resource);
       return { title: visible(`constraint ${target.id}`), lines: [{ text: visible(`constraint ${target.id}`), tone: 'normal' }], found: true };
+    case 'input':
+      return { title: visible(`input #${target.label}`), lines: [{ text: visible(`scheduler input #${target.label} on ${target.host}`), tone: 'normal' }], found: true };
   }
 }

@@ -5,6 +5,7 @@ import type { Tone } from './rows.js';
 import { isFalse, isTrue } from '../../model/values.js';
 import { formatAge } from './format.js';
 import { mixedVersionWarning } from '../../model/view/nodes.js';
+import type { InputTarget } from './history.js';
 
 export interface Segment {
   text: string;
@@ -39,7 +40,28 @@ function hostTone(h: HostStatus): Tone {
   }
 }
 
-export function toHeader(view: ClusterView, now: number): HeaderModel {
+/** Time travel as the header tells it: the input asked for, the one on screen, and how reading it went. */
+export interface TravelBanner {
+  at: InputTarget;
+  shown: InputTarget | null;
+  loading: boolean;
+  error: string | null;
+}
+
+function when(t: InputTarget): string {
+  return t.time ? `${t.time.slice(0, 10)} ${t.time.slice(11, 19)} UTC` : 'time unknown';
+}
+
+/** "TIME TRAVEL #46 2026-12-06 02:06:11 UTC, DC cluster-1: read-only; [ older, ] newer, Esc live". */
+export function travelWarning(t: TravelBanner): Segment {
+  const keys = 'read-only; [ older, ] newer, Esc live';
+  const s = t.shown;
+  const base = s ? `TIME TRAVEL #${s.label} ${when(s)}, DC ${s.dc ?? '?'}` : `TIME TRAVEL #${t.at.label}`;
+  const note = t.error ? `cannot read #${t.at.label} on ${t.at.host}: ${t.error}` : t.loading ? `reading #${t.at.label} on ${t.at.host}...` : '';
+  return { text: visible(`${base}${note ? ` (${note})` : ''}: ${keys}`), tone: t.error ? 'error' : 'warn' };
+}
+
+export function toHeader(view: ClusterView, now: number, travel?: TravelBanner | null): HeaderModel {
   const snap = view.snapshot;
   const facts: Segment[] = [];
   const fact = (label: string, value: string, tone: Tone = 'normal') => facts.push({ text: visible(`${label} ${value}`), tone });
@@ -73,13 +95,16 @@ export function toHeader(view: ClusterView, now: number): HeaderModel {
     tone: hostTone(h),
   }));
   const warnings: Segment[] = [];
+  if (travel) warnings.push(travelWarning(travel));
   if (snap && view.cachedAt != null) {
     warnings.push({ text: `CACHED ${formatAge(now - view.cachedAt)} ago (an earlier run's; waiting for the hosts, no actions until one answers)`, tone: 'warn' });
   }
   for (const d of view.disagreements) {
     warnings.push({ text: visible(d.kind.startsWith('split') ? `SPLIT VIEW: ${d.message}` : d.message), tone: 'error' });
   }
-  if (!snap) {
+  if (!snap && travel) {
+    // Nothing read yet of the input travelled to: the banner says so; the live hosts are not the question.
+  } else if (!snap) {
     const any = view.hosts.some((h) => h.state === 'connecting');
     const err = view.hosts.find((h) => h.lastError)?.lastError;
     warnings.push({

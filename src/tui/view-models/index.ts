@@ -8,3 +8,4 @@ export * from './constraints.js';
 export * from './header.js';
 export * from './detail.js';
 export * from './diff.js';
+export * from './history.js';

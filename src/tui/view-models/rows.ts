@@ -7,7 +7,9 @@ export type Tone = 'normal' | 'ok' | 'warn' | 'error' | 'dim' | 'info' | 'headin
 export type Target =
   | { kind: 'resource'; id: string; node?: string }
   | { kind: 'node'; name: string }
-  | { kind: 'constraint'; id: string; resource: string | null; node: string | null; cli: 'prefer' | 'ban' | null };
+  | { kind: 'constraint'; id: string; resource: string | null; node: string | null; cli: 'prefer' | 'ban' | null }
+  /** A scheduler input of the History view (inputKey), where time travel goes. */
+  | { kind: 'input'; key: string; host: string; label: string; time: string | null; dc: string | null };
 
 export interface Column {
   title: string;

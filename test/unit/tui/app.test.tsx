@@ -6,7 +6,7 @@ import { render, cleanup } from 'ink-testing-library';
 import { App, type AppProps } from '../../../src/tui/app.js';
 import { createViewStore } from '../../../src/tui/view-source.js';
 import { colorEnabled, toneStyle } from '../../../src/tui/components/theme.js';
-import type { FenceCheckTable, PlanText, ResultText, TuiActions, WhyPanel } from '../../../src/tui/types.js';
+import type { FenceCheckTable, HistoryHostPage, HistoryMoment, PlanText, ResultText, TuiActions, WhyPanel } from '../../../src/tui/types.js';
 import { explainWhy } from '../../../src/model/why.js';
 import { whyLines } from '../../../src/model/view/why.js';
 import type { Action as TuiAction } from '../../../src/model/actions.js';
@@ -44,6 +44,7 @@ describe('frames at 80x24 and 120x40', () => {
         failures: ['web-srv', 'not installed (5)'],
         fencing: ['cluster-2', 'pending', 'cluster-3'],
         constraints: ['cli-prefer-dregistry', 'cli-ban-web-on-clus', 'move leftover', 'ban leftover'],
+        history: ['TIME', 'INPUT', 'WHAT HAPPENED', 'not read yet'],
       };
       for (const view of Object.keys(expectations) as ViewId[]) {
         const out = staticFrame({ view }, columns, rows);
@@ -129,6 +130,13 @@ class FakeActions implements TuiActions {
     this.calls.push(`why ${resource}`);
     const next = { action: { name: 'clear' as const, resource }, command: `pcmk clear ${resource}` };
     return { lines: whyLines(explainWhy(sandboxSnapshot(), null, resource)), next };
+  }
+  async history(): Promise<HistoryHostPage[]> {
+    this.calls.push('history');
+    return [];
+  }
+  async historyShow(): Promise<HistoryMoment> {
+    throw new Error('no scheduler inputs in this test');
   }
 }
 

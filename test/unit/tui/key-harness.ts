@@ -2,19 +2,23 @@
 import { resolveSelection } from '../../../src/tui/window.js';
 import { initialUiState, uiReducer, type UiAction, type UiState } from '../../../src/tui/state/ui-state.js';
 import { interpretKey, type Effect, type KeyContext } from '../../../src/tui/state/interpret-key.js';
-import { createRowCache } from '../../../src/tui/state/derive.js';
+import { createHistoryInput, createRowCache, shownSnapshot } from '../../../src/tui/state/derive.js';
 import type { ViewId } from '../../../src/tui/keymap.js';
 import type { KeyEvent } from '../../../src/tui/keys.js';
 import { sandboxSnapshot } from './fixtures.js';
 
 // A small harness: the reducer plus interpretKey, with the context built like the app does.
-export function harness(opts: { readOnly?: boolean; hasActions?: boolean; view?: ViewId; height?: number } = {}) {
-  const snapshot = sandboxSnapshot();
+export function harness(opts: { readOnly?: boolean; hasActions?: boolean; view?: ViewId; height?: number; now?: number } = {}) {
+  const live = sandboxSnapshot();
   const cache = createRowCache();
+  const historyInput = createHistoryInput();
   let state: UiState = initialUiState(opts.view ?? 'resources');
   const effects: Effect[] = [];
   const ctx = (): KeyContext => {
-    const rows = cache(snapshot, state.view, state.filters[state.view], state.groupByNode).rows;
+    // As the app: the views show the live snapshot, or the input travelled to.
+    const snapshot = shownSnapshot(state, live);
+    const hist = historyInput(state, opts.now ?? Date.now());
+    const rows = cache(snapshot, state.view, state.filters[state.view], state.groupByNode, hist).rows;
     const w = resolveSelection(rows, state.selections[state.view], opts.height ?? 10);
     return {
       readOnly: opts.readOnly ?? false,
@@ -27,7 +31,9 @@ export function harness(opts: { readOnly?: boolean; hasActions?: boolean; view?:
       overlayLines: 30,
       contexts: ['prod', 'lab'],
       hasActions: opts.hasActions ?? true,
-      rowsOf: (v) => cache(snapshot, v, '', false).rows,
+      rowsOf: (v) => cache(snapshot, v, '', false, hist).rows,
+      historyRows: cache(snapshot, 'history', state.filters.history, state.groupByNode, hist).rows,
+      liveVersion: live.cluster.cibVersion,
     };
   };
   const dispatch = (a: UiAction) => {
@@ -46,6 +52,6 @@ export function harness(opts: { readOnly?: boolean; hasActions?: boolean; view?:
     const c = ctx();
     return c.rows[c.cursor];
   };
-  return { get state() { return state; }, effects, press, type, dispatch, selected, snapshot };
+  return { get state() { return state; }, effects, press, type, dispatch, selected, snapshot: live };
 }
 

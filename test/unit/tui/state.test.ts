@@ -94,6 +94,8 @@ describe('keys to intents', () => {
     h.press('tab');
     expect(h.state.view).toBe('resources');
     h.press('shift-tab', 'shift-tab');
+    expect(h.state.view).toBe('history');
+    h.press('shift-tab');
     expect(h.state.view).toBe('constraints');
   });
 

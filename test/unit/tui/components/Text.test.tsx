@@ -10,7 +10,7 @@ import { render, cleanup } from 'ink-testing-library';
 import { App } from '../../../../src/tui/app.js';
 import { createViewStore } from '../../../../src/tui/view-source.js';
 import type { Action } from '../../../../src/model/actions.js';
-import type { FenceCheckTable, PlanText, ResultText, TuiActions, WhyPanel } from '../../../../src/tui/types.js';
+import type { FenceCheckTable, HistoryHostPage, HistoryMoment, PlanText, ResultText, TuiActions, WhyPanel } from '../../../../src/tui/types.js';
 import { HOSTILE, HOSTILE_NODE, HOSTILE_SHOWN, NOW, hostileSnapshot, viewOf } from '../fixtures.js';
 
 const KEY = { enter: '\r', esc: '\u001B' };
@@ -34,6 +34,12 @@ class HostileActions implements TuiActions {
   }
   async why(): Promise<WhyPanel> {
     return { lines: [{ text: `dummy runs on ${HOSTILE_NODE}`, tone: 'ok' }], next: null };
+  }
+  async history(): Promise<HistoryHostPage[]> {
+    return [{ host: HOSTILE_NODE, inputs: [], error: `ssh: ${HOSTILE}` }];
+  }
+  async historyShow(): Promise<HistoryMoment> {
+    throw new Error(`no input ${HOSTILE}`);
   }
 }
 
