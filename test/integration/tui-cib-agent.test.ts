@@ -45,15 +45,15 @@ afterAll(() => con.close());
 describe('pcmk-top --cib: the agent as a child process', () => {
   it('shows the file, a killed agent as a down host that comes back, and no agent outlives a killed console', async () => {
     con.startTop('kill', 120, 40, ['--cib', CIB]);
-    await con.waitScreen('the file live with its resources', (f) => f.text.includes(`${HOST} live`) && /rabbitmq-bundle/.test(f.text));
+    await con.waitScreen('kill', 'the file live with its resources', (f) => f.text.includes(`${HOST} live`) && /rabbitmq-bundle/.test(f.text));
     const top = con.topPid('kill');
     const agent = agentOf(top);
     process.kill(Number(agent), 'SIGKILL');
-    const down = await con.waitScreen('the host down with the reason', (f) => f.lines[1]!.includes(`${HOST} DOWN`), 10_000);
+    const down = await con.waitScreen('kill', 'the host down with the reason', (f) => f.lines[1]!.includes(`${HOST} DOWN`), 10_000);
     expect(down.lines[1]).toContain('agent ended (killed by SIGKILL)');
     // The last snapshot stays on screen while the agent is restarted.
     expect(down.text).toMatch(/rabbitmq-bundle/);
-    await con.waitScreen('the host live again', (f) => f.lines[1]!.includes(`${HOST} live`), 30_000);
+    await con.waitScreen('kill', 'the host live again', (f) => f.lines[1]!.includes(`${HOST} live`), 30_000);
     const second = agentOf(top);
     expect(second).not.toBe(agent);
     con.quitting.add('kill');
@@ -63,12 +63,12 @@ describe('pcmk-top --cib: the agent as a child process', () => {
 
   it('ends its agent when the operator quits', async () => {
     con.startTop('quit', 120, 40, ['--cib', CIB]);
-    await con.waitScreen('the file live', (f) => f.text.includes(`${HOST} live`));
+    await con.waitScreen('quit', 'the file live', (f) => f.text.includes(`${HOST} live`));
     const top = con.topPid('quit');
     const agent = agentOf(top);
     con.quitting.add('quit');
     await con.keys('quit', 'q');
-    await con.waitScreen('pcmk-top exited', (f) => f.text.includes('[pcmk-top exited with status 0]'), 10_000);
+    await con.waitScreen('quit', 'pcmk-top exited', (f) => f.text.includes('[pcmk-top exited with status 0]'), 10_000);
     await until(`the agent ${agent} to end`, () => !alive(agent), 5_000);
     expect(con.violations).toEqual([]);
   });
