@@ -257,8 +257,8 @@ try {
 }
 
 // 1. Time to first full screen on the sandbox cluster.
-ensureSandbox();
 const only = process.env.BENCH_TUI_ONLY ?? '';
+if (only !== 'generated') ensureSandbox();
 const hosts = ['cluster-1', 'cluster-2', 'cluster-3'];
 const topArgs = (h) => [process.execPath, topBin, '--host', h.join(','), '-F', sshConfig, '--known-hosts', knownHosts];
 // Full: cluster facts in the header, the resource list drawn, every host live.
@@ -429,7 +429,8 @@ async function generated(preset) {
 
   // 3b. The real console on the file in tmux: first screen, key -> screen change, RSS (crm_mon on
   // the big file takes seconds, minutes on a loaded machine: a generous timeout).
-  const s = startSession([process.execPath, topBin, '--cib', cib, '--timeout', '300']);
+  // Run as a user runs it (its shebang carries Node's flags), with this Node first on PATH.
+  const s = startSession([`PATH=${path.dirname(process.execPath)}:${process.env.PATH}`, topBin, '--cib', cib, '--timeout', '300']);
   const t0 = performance.now();
   const firstMs = await until(s, (t) => /cluster bench-cluster/.test(t) && /\b1\/\d{4,}\b/.test(t.split('\n')[2] ?? ''), t0, 120_000);
   if (firstMs === null) throw new Error('pcmk-top --cib did not come up');
@@ -456,6 +457,10 @@ async function generated(preset) {
   const tmuxDown = await scroll('j', 50);
   const tmuxPage = await scroll('PageDown', 30);
   const rssAfter = procRss();
+  // The agent the console watches through (its child process), on its own.
+  const agentPid = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)[0];
+  const agentSt = agentPid ? readFileSync(`/proc/${agentPid}/status`, 'utf8') : '';
+  const agentRss = agentPid ? { rss: Number(/VmRSS:\s+(\d+)/.exec(agentSt)[1]) / 1024, peak: Number(/VmHWM:\s+(\d+)/.exec(agentSt)[1]) / 1024 } : null;
   killSession(s);
   // For scale: an empty tmux round trip (send a key nobody reads, capture).
   const idle = startSession(['sleep', '60']);
@@ -479,6 +484,8 @@ async function generated(preset) {
     rssIdleMiB: rssIdle.rss,
     rssAfterScrollMiB: rssAfter.rss,
     peakRssMiB: rssAfter.peak,
+    agentRssMiB: agentRss?.rss ?? null,
+    agentPeakRssMiB: agentRss?.peak ?? null,
   };
   printTable(`pcmk-top --cib on the generated CIB, preset ${preset}, in tmux (120x40)`, [
     ['what', 'value', 'target / for scale'],
@@ -486,6 +493,7 @@ async function generated(preset) {
     ['key j -> screen changed (p50 / p95)', `${fmt(tmuxDown.p50)} / ${fmt(tmuxDown.p95)}`, `incl. tmux send + ~10 ms polling; tmux round trip ${fmt(median(rt))}`],
     ['key PgDn -> screen changed (p50 / p95)', `${fmt(tmuxPage.p50)} / ${fmt(tmuxPage.p95)}`, ''],
     ['RSS after load / after scrolling / peak', `${rssIdle.rss.toFixed(0)} / ${rssAfter.rss.toFixed(0)} / ${rssAfter.peak.toFixed(0)} MiB`, `target <= 150 MiB: ${rssAfter.peak <= 150 ? 'met' : 'MISSED'}`],
+    ['its agent (child process) RSS now / peak', agentRss ? `${agentRss.rss.toFixed(0)} / ${agentRss.peak.toFixed(0)} MiB` : '(none)', 'not the console: reported apart'],
   ]);
   return results;
 }

@@ -3,6 +3,7 @@
  * or a set of hosts over SSH (agent on the host, pushed bundle, or agentless). The same sources feed
  * the aggregator for both front ends, and actions go to one host's agent, which re-validates them.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAgent, type Agent } from '../agent/agent.js';
@@ -40,18 +41,35 @@ function loadedTransport(): typeof TransportModule {
   return transport;
 }
 
-/** resolveTarget() with the inventory and, for SSH targets, the transport loaded. */
-export async function openTarget(o: GlobalOptions, inventory?: Inventory): Promise<Target> {
+/**
+ * resolveTarget() with the inventory and, for SSH targets and for the live console (`live`: its
+ * local agent runs as a child process through the transport), the transport loaded.
+ */
+export async function openTarget(o: GlobalOptions, inventory?: Inventory, opts: { live?: boolean } = {}): Promise<Target> {
   const needsInventory = !o.cib && !o.local && !o.hosts.length;
   const inv = inventory ?? (needsInventory ? await (await import('./inventory.js')).openInventory() : undefined);
   const target = resolveTarget(o, inv);
-  if (target.kind === 'ssh') await loadTransport();
+  if (target.kind === 'ssh' || opts.live) await loadTransport();
   return target;
 }
 
+/** `pcmk-agent serve` arguments for a local or CIB-file target: the same tool timeout, file and prefix as in process. */
+export function localServeArgs(o: Pick<GlobalOptions, 'timeoutMs' | 'cib' | 'prefix'>): string[] {
+  return ['serve', '--timeout', String(o.timeoutMs), ...(o.cib ? ['--cib', o.cib] : []), ...prefixArgs(o)];
+}
+
+/** The tool prefix as `pcmk-agent serve` takes it (the agent splits it on spaces again). */
+function prefixArgs(o: Pick<GlobalOptions, 'prefix'>): string[] {
+  return o.prefix.length ? ['--prefix', o.prefix.join(' ')] : [];
+}
+
 const here = path.dirname(fileURLToPath(import.meta.url));
-/** dist/, seen from the dist/pcmk*.mjs bundles, their dist/chunks/ and dist/commands/session.js alike. */
-const distDir = path.basename(here) === 'dist' ? here : path.dirname(here);
+/**
+ * dist/, seen from the dist/pcmk*.mjs bundles, their dist/chunks/ and dist/commands/session.js
+ * alike, and from src/commands/session.ts (the tests run the sources against the built agent).
+ */
+const outDir = path.basename(here) === 'dist' ? here : path.dirname(here);
+const distDir = path.basename(outDir) === 'src' ? path.join(path.dirname(outDir), 'dist') : outDir;
 /** dist/pcmk-agent.cjs */
 export const AGENT_BUNDLE = path.join(distDir, 'pcmk-agent.cjs');
 /** dist/bin/pcmk-ssh-holder.js (the holder runs from tsc's output). */
@@ -209,7 +227,7 @@ export class Session {
           helloTimeoutMs: o.timeoutMs,
           requestTimeoutMs: Math.max(o.timeoutMs, 30_000),
           snapshotTimeoutMs: Math.max(o.timeoutMs, 30_000),
-          serveArgs: o.prefix.length ? ['--prefix', o.prefix.join(' ')] : [],
+          serveArgs: prefixArgs(o),
           agentless: {
             snapshot: async (runner, host) => {
               const take = () => collectSnapshot({ runner, source: host, timeoutMs: o.timeoutMs, read: live || !watch ? read : 'status' });
@@ -228,9 +246,21 @@ export class Session {
       // the agent starts behind it, then follows the agent's watch.
       this.sources = target.hosts.map((h) => (watch ? new FirstReadSource(h, sshSource(h, false), sshSource(h, true)) : sshSource(h, false)));
     } else {
+      // Actions, why, history and fencing checks run in this process with this runner.
       this.localRunner = new LocalToolRunner(o.prefix);
-      this.localAgent = createAgent({ runner: this.localRunner, cibFile: target.kind === 'cib' ? this.o.cib! : undefined, timeoutMs: o.timeoutMs });
-      this.sources = [new InProcessSource(target.kind === 'cib' ? `file:${path.basename(this.o.cib!)}` : this.localAgent.node, this.localAgent, watch, read)];
+      const cibFile = target.kind === 'cib' ? this.o.cib! : undefined;
+      const name = cibFile ? `file:${path.basename(cibFile)}` : null;
+      if (watch) {
+        // The live console watches through the agent as a child process (the bundle the SSH path
+        // pushes): its XML parses and snapshot builds stay out of the console's heap. One-shot
+        // reads stay in process: they are done before a second node would have started.
+        const { LocalAgentSource } = loadedTransport();
+        const argv = [process.execPath, AGENT_BUNDLE, ...localServeArgs(o)];
+        this.sources = [new LocalAgentSource(name ?? os.hostname(), argv, { helloTimeoutMs: Math.max(o.timeoutMs, 30_000) })];
+      } else {
+        this.localAgent = createAgent({ runner: this.localRunner, cibFile, timeoutMs: o.timeoutMs });
+        this.sources = [new InProcessSource(name ?? this.localAgent.node, this.localAgent, watch, read)];
+      }
     }
   }
 

@@ -136,7 +136,7 @@ export async function main(argv: string[]): Promise<number> {
       },
     };
   };
-  const first = await openTarget(o, inventory ?? undefined);
+  const first = await openTarget(o, inventory ?? undefined, { live: true });
   let current = watch(first, o.cluster ?? inventory?.current() ?? first.label);
   const { runTui } = await screen;
   const openedInventory = async () => (inventory ??= await (await import('./inventory.js')).openInventory());
@@ -166,7 +166,7 @@ export async function main(argv: string[]): Promise<number> {
   const contexts = {
     list: () => inventory?.list().map((c) => c.name) ?? [],
     async switchTo(name: string) {
-      const next = await openTarget({ ...o, cluster: name, hosts: [], local: false, cib: null }, await openedInventory());
+      const next = await openTarget({ ...o, cluster: name, hosts: [], local: false, cib: null }, await openedInventory(), { live: true });
       unsub();
       await current.close();
       current = watch(next, name);

@@ -24,6 +24,8 @@ export interface AgentChannel {
   readonly stderr: Readable | null;
   /** Where the agent runs, for messages ("local", "ssh cluster-2"). */
   readonly where: string;
+  /** The agent's process id, for a local child process. */
+  readonly pid?: number;
   /** Ends the channel (kills the local process / closes the SSH channel). */
   close(): void;
   /** Called once when the channel is gone, with the exit status if known. */
@@ -366,15 +368,25 @@ export class AgentClient extends EventEmitter {
   }
 }
 
-/** Runs an agent as a local child process (argv[0] is the program), e.g. for `--local` and tests. */
+/**
+ * Runs an agent as a local child process (argv[0] is the program), e.g. for `--local` and tests.
+ * The child does not outlive this process: it sees EOF on stdin when this process is gone however
+ * it ended, and one still running when this process exits normally is sent SIGTERM.
+ */
 export function spawnLocalAgent(argv: string[], opts: { env?: NodeJS.ProcessEnv; where?: string; cwd?: string } = {}): AgentChannel {
   if (!argv.length) throw new Error('spawnLocalAgent needs a program');
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env, cwd: opts.cwd });
+  const running = (): boolean => child.exitCode === null && child.signalCode === null;
+  const killAtExit = (): void => {
+    if (running()) child.kill('SIGTERM');
+  };
+  process.on('exit', killAtExit);
   let exitInfo: { code: number | null; signal: string | null } | null = null;
   const waiters: Array<(i: { code: number | null; signal: string | null }) => void> = [];
   const done = (info: { code: number | null; signal: string | null }): void => {
     if (exitInfo) return;
     exitInfo = info;
+    process.off('exit', killAtExit);
     for (const w of waiters.splice(0)) w(info);
   };
   child.on('close', (code, signal) => done({ code, signal }));
@@ -387,12 +399,13 @@ export function spawnLocalAgent(argv: string[], opts: { env?: NodeJS.ProcessEnv;
     input: child.stdin,
     stderr: child.stderr,
     where: opts.where ?? 'local',
+    pid: child.pid,
     close() {
-      if (child.exitCode === null && child.signalCode === null) {
+      if (running()) {
         child.stdin.end();
         // Give the agent a moment to exit on EOF, then make sure.
         setTimeout(() => {
-          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+          if (running()) child.kill('SIGTERM');
         }, 1000).unref();
       }
     },

@@ -4,7 +4,7 @@
  * the aggregator's HostSource interface structurally.
  */
 import type { ClusterSnapshot } from '../model/snapshot.js';
-import { AgentClient, AgentError, spawnLocalAgent } from './agent-client.js';
+import { AgentClient, AgentError, spawnLocalAgent, type AgentChannel } from './agent-client.js';
 import { connectAgent, type AgentConnection, type AgentMode, type ConnectAgentOptions } from './connect-agent.js';
 import { TransportError } from './errors.js';
 import type { SshConnection, SshPool } from './ssh/index.js';
@@ -139,20 +139,41 @@ export class SshHostSource {
   }
 }
 
-/** An agent run as a local process (`--local`, tests): argv e.g. ["pcmk-agent", "serve"]. */
+/**
+ * An agent run as a local child process: pcmk-top's watch in `--local` and `--cib` mode (argv
+ * `[node, dist/pcmk-agent.cjs, "serve", ...]`), so the XML parses and snapshot builds happen in the
+ * child's heap and not in the console's; tests run fakes. Its stderr is kept for error messages
+ * (never written to the screen). A child that fails reports like a host over SSH does: down, with
+ * the agent's last words, and retried with the aggregator's backoff.
+ */
 export class LocalAgentSource {
   readonly mode = 'local';
   private client: AgentClient | null = null;
+  private channel: AgentChannel | null = null;
   private stops: Array<() => void> = [];
+  private active = false;
 
   constructor(
     readonly name: string,
     private readonly argv: string[],
-    private readonly opts: { watch?: boolean; heartbeatMs?: number; minIntervalMs?: number; maxIntervalMs?: number; helloTimeoutMs?: number } = {},
+    private readonly opts: { watch?: boolean; heartbeatMs?: number; minIntervalMs?: number; maxIntervalMs?: number; helloTimeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
   ) {}
 
+  /** The agent process's id while it runs (null before start and after stop). */
+  get pid(): number | null {
+    return this.channel?.pid ?? null;
+  }
+
   async start(onSnapshot: OnSnapshot, onError: OnError, onHeartbeat?: () => void): Promise<void> {
-    const client = await AgentClient.open(spawnLocalAgent(this.argv, { where: this.name }), { helloTimeoutMs: this.opts.helloTimeoutMs });
+    this.active = true;
+    const channel = spawnLocalAgent(this.argv, { where: this.name, env: this.opts.env });
+    this.channel = channel;
+    const client = await AgentClient.open(channel, { helloTimeoutMs: this.opts.helloTimeoutMs });
+    // Stopped while the agent was starting: it goes at once.
+    if (!this.active || this.channel !== channel) {
+      client.close();
+      return;
+    }
     this.client = client;
     client.once('close', (e: AgentError) => onError(e));
     client.on('agent-error', (e: AgentError) => onError(e, { fatal: false }));
@@ -160,7 +181,8 @@ export class LocalAgentSource {
       client.snapshot().then(onSnapshot, (e: unknown) => onError(asError(e)));
       return;
     }
-    this.stops.push(client.watch(onSnapshot, { ...this.opts, onError: (e) => onError(e, { fatal: false }) }));
+    const { minIntervalMs, maxIntervalMs } = this.opts;
+    this.stops.push(client.watch(onSnapshot, { minIntervalMs, maxIntervalMs, onError: (e) => onError(e, { fatal: false }) }));
     const hb = setInterval(() => {
       client.ping().then(() => onHeartbeat?.(), (e: unknown) => onError(asError(e)));
     }, this.opts.heartbeatMs ?? 10_000);
@@ -169,8 +191,12 @@ export class LocalAgentSource {
   }
 
   stop(): void {
+    this.active = false;
     for (const s of this.stops.splice(0).reverse()) s();
+    // Closing the client ends the agent's stdin; closing the channel covers an agent still starting.
     this.client?.close();
+    this.channel?.close();
     this.client = null;
+    this.channel = null;
   }
 }
