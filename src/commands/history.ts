@@ -2,11 +2,12 @@
  * `pcmk history` (the transitions, one line each) and `pcmk history show N` (the cluster as it was
  * at that scheduler input, rendered like `pcmk status`, and what the scheduler did next). Sources:
  * every host's agent over SSH (each reads its own pengine directory), this host (`--local`), or
- * offline files (`--from DIR|ARCHIVE`). Inputs of all hosts are merged by time.
+ * offline files (`--from DIR|ARCHIVE`). Inputs of all hosts are merged by time. pcmk-top's History
+ * view and time travel read through the same sources (consoleHistory, openOfflineConsole).
  */
 import os from 'node:os';
 import { LocalToolRunner } from '../agent/run-tool.js';
-import { collectHistory, openOffline, showInput, type ReadInput } from '../agent/history/index.js';
+import { collectHistory, openOffline, readNewestInput, showInput, type ReadInput } from '../agent/history/index.js';
 import {
   buildTimeline,
   describeAction,
@@ -24,7 +25,8 @@ import type { Output, Style } from './output.js';
 import { openTarget, Session, SessionError } from './session.js';
 import { EXIT } from './usage.js';
 import { visible } from '../model/view/index.js';
-import type { HistoryHostPage, HistoryMoment, HistoryQuery, TuiActions } from '../tui/types.js';
+import { OFFLINE_REFUSAL } from '../tui/state/interpret-key.js';
+import type { ClusterView, HistoryHostPage, HistoryMoment, HistoryQuery, TuiActions, ViewSource } from '../tui/types.js';
 
 /** Time a host may take to read its window of inputs (each one runs three tools). */
 const HISTORY_TIMEOUT_MS = 300_000;
@@ -63,10 +65,17 @@ interface HistorySource {
   close(): Promise<void>;
 }
 
-function localSource(o: GlobalOptions, dirs: Array<{ host: string; dir?: string }>, close: () => Promise<void>): HistorySource {
+/** Inputs read on this machine: its own pengine directory (--local), or offline directories. */
+interface LocalHistorySource extends HistorySource {
+  /** The newest input of every directory, read in full (null when there is none). */
+  newest(): Promise<ReadInput | null>;
+}
+
+function localSource(o: GlobalOptions, dirs: Array<{ host: string; dir?: string }>, close: () => Promise<void>): LocalHistorySource {
   const runner = new LocalToolRunner(o.prefix);
   const timeoutMs = Math.max(o.timeoutMs, 30_000);
   return {
+    newest: () => readNewestInput(runner, dirs, timeoutMs),
     read: (w, hosts) =>
       Promise.all(
         dirs.filter((d) => !hosts || hosts.includes(d.host)).map(async (d) => {
@@ -119,16 +128,30 @@ function sshSource(session: Session): HistorySource {
   };
 }
 
-async function openSource(o: GlobalOptions, from: string | null): Promise<HistorySource> {
-  if (from) {
-    const offline = await openOffline(new LocalToolRunner(), from);
-    if (!offline.dirs.length) {
-      await offline.close();
-      throw new SessionError(`${from}: no scheduler inputs (pe-input-N.bz2) found there`, EXIT.failed);
-    }
-    return localSource(o, offline.dirs, offline.close);
+/** Why `--cib FILE` has no history, and what to use instead (`pcmk history`, pcmk-top's History view). */
+export function cibHistoryMessage(program: 'pcmk history' | 'pcmk-top'): string {
+  return `history reads scheduler inputs, not one CIB file: ${program} --from DIR|ARCHIVE opens a directory of pe-input files or a crm_report archive`;
+}
+
+/** `--from DIR|ARCHIVE`: its scheduler inputs (an archive unpacked until close()), or an error naming it. */
+async function openOfflineSource(o: GlobalOptions, from: string): Promise<LocalHistorySource & { hosts: string[] }> {
+  let offline: Awaited<ReturnType<typeof openOffline>>;
+  try {
+    offline = await openOffline(new LocalToolRunner(), from);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new SessionError(err.code === 'ENOENT' ? `${from}: no such file or directory` : `${from}: ${err.message}`, EXIT.failed);
   }
-  if (o.cib) throw new UsageError('history reads scheduler inputs, not one CIB file: use --from DIR|ARCHIVE');
+  if (!offline.dirs.length) {
+    await offline.close();
+    throw new SessionError(`${from}: no scheduler inputs (pe-input-N.bz2) found there`, EXIT.failed);
+  }
+  return { ...localSource(o, offline.dirs, offline.close), hosts: offline.dirs.map((d) => d.host) };
+}
+
+async function openSource(o: GlobalOptions, from: string | null): Promise<HistorySource> {
+  if (from) return openOfflineSource(o, from);
+  if (o.cib) throw new UsageError(cibHistoryMessage('pcmk history'));
   const target = await openTarget(o);
   if (target.kind === 'ssh') return sshSource(new Session(target, o, false));
   return localSource(o, [{ host: os.hostname() }], async () => {});
@@ -140,10 +163,14 @@ async function openSource(o: GlobalOptions, from: string | null): Promise<Histor
  */
 export function consoleHistory(session: Session, o: GlobalOptions): Pick<TuiActions, 'history' | 'historyShow'> {
   const src = session.target.kind === 'ssh' ? sshSource(session) : session.target.kind === 'local' ? localSource(o, [{ host: os.hostname() }], async () => {}) : null;
-  const need = (): HistorySource => {
-    if (!src) throw new SessionError('history reads the scheduler inputs of the cluster hosts, not a CIB file (pcmk history --from DIR)', EXIT.usage);
+  return historyActions(() => {
+    if (!src) throw new SessionError(cibHistoryMessage('pcmk-top'), EXIT.usage);
     return src;
-  };
+  });
+}
+
+/** The History view's two requests over a history source. */
+function historyActions(need: () => HistorySource): Pick<TuiActions, 'history' | 'historyShow'> {
   return {
     async history(q: HistoryQuery): Promise<HistoryHostPage[]> {
       const s = need();
@@ -158,6 +185,55 @@ export function consoleHistory(session: Session, o: GlobalOptions): Pick<TuiActi
       return { facts: found.input.facts, snapshot: found.input.snapshot };
     },
   };
+}
+
+/** pcmk-top on saved scheduler inputs: what it shows, what it may ask, and the clean-up on exit. */
+export interface OfflineConsole {
+  /** The newest input's cluster, named as offline (never changes). */
+  source: ViewSource;
+  /** The History view and time travel over the inputs; everything else is refused. */
+  actions: TuiActions;
+  /** Removes what an archive was unpacked into. */
+  close(): Promise<void>;
+}
+
+/**
+ * `pcmk-top --from DIR|ARCHIVE`: opens the inputs as `pcmk history --from` does (one reader, no
+ * SSH, no inventory) and reads the newest one in full for the views. Nothing can be changed.
+ */
+export async function openOfflineConsole(o: GlobalOptions, from: string): Promise<OfflineConsole> {
+  const src = await openOfflineSource(o, from);
+  const newest = await src.newest().then(
+    (r) => ({ input: r, error: null }),
+    (e: unknown) => ({ input: null, error: (e as Error).message }),
+  );
+  const view: ClusterView = {
+    context: null,
+    hosts: src.hosts.map((name) => ({ name, state: 'offline', snapshotAt: null, lastError: null, mode: 'scheduler-inputs' })),
+    snapshot: newest.input?.snapshot ?? null,
+    disagreements: [],
+    offline: { from, newest: newest.input?.facts ?? null, error: newest.error },
+  };
+  const refused = (): never => {
+    throw new SessionError(OFFLINE_REFUSAL, EXIT.usage);
+  };
+  return {
+    source: { getView: () => view, subscribe: () => () => {} },
+    actions: {
+      ...historyActions(() => src),
+      preview: async () => ({ ok: false, lines: [], error: OFFLINE_REFUSAL }),
+      run: async () => ({ ok: false, summary: OFFLINE_REFUSAL }),
+      fenceCheck: async () => refused(),
+      why: async () => refused(),
+    },
+    close: once(() => src.close()),
+  };
+}
+
+/** Runs `fn` the first time only; every call gets that run's promise. */
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | null = null;
+  return () => (done ??= fn());
 }
 
 function hostProblems(w: Output, hosts: HostInputs[]): void {

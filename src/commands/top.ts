@@ -2,6 +2,7 @@
  * `pcmk-top`: the composition root of the live console. It takes the same connection options as
  * `pcmk`, keeps one aggregator over every host, and hands the TUI a view source and the actions,
  * which go to a host's agent exactly as `pcmk` sends them (one plan for preview and run).
+ * With `--from DIR|ARCHIVE` it opens saved scheduler inputs instead: no connection at all.
  */
 // The bundle has NODE_ENV fixed at build time (scripts/bundle.mjs); this covers running the tsc
 // output directly. Through a local name, so the bundler's define leaves the assignment alone.
@@ -10,10 +11,11 @@ env.NODE_ENV ??= 'production';
 
 import { parseArgs, UsageError, type GlobalOptions } from './args.js';
 import { renderActionResult } from './main.js';
+import os from 'node:os';
 import { createOutput, plain, printError, printText } from './output.js';
 import { topUsage } from './usage.js';
 import { versionLine } from '../model/version.js';
-import { openTarget, OutcomeUnknownError, Session, type Target } from './session.js';
+import { openTarget, OutcomeUnknownError, Session, SessionError, type Target } from './session.js';
 import { actionScope, changesCluster, type Action } from '../model/actions.js';
 import type { FenceCheckTable, PlanText, ResultText, TuiActions, WhyPanel } from '../tui/types.js';
 
@@ -75,6 +77,37 @@ export function makeActions(session: Session, o: GlobalOptions): TuiActions {
   };
 }
 
+/**
+ * `pcmk-top --from DIR|ARCHIVE`: the saved scheduler inputs, read as `pcmk history --from` reads
+ * them. It opens on the History view: what happened is what the inputs are for, and the other
+ * views can only show the newest input (which a CIB file would show as well); Enter travels from
+ * there. What an archive was unpacked into is removed on quit, and on a signal.
+ */
+async function offlineTop(o: GlobalOptions, from: string, screen: Promise<typeof import('../tui/app.js')>): Promise<number> {
+  const { openOfflineConsole } = await import('./history.js');
+  let offline: Awaited<ReturnType<typeof openOfflineConsole>>;
+  try {
+    offline = await openOfflineConsole(o, from);
+  } catch (e) {
+    if (!(e instanceof SessionError)) throw e;
+    printError(`pcmk-top: ${e.message}`);
+    return e.exitCode;
+  }
+  // `on`, not `once`: Ink's exit hook kills the process again on a signal when no other listener
+  // is left, which would cut the removal short.
+  const signals = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
+  const onSignal = (sig: NodeJS.Signals): void => void offline.close().finally(() => process.exit(128 + (os.constants.signals[sig] ?? 0)));
+  for (const sig of signals) process.on(sig, onSignal);
+  try {
+    const { runTui } = await screen;
+    await runTui({ source: offline.source, actions: offline.actions, readOnly: o.readOnly, contexts: null, initialView: 'history', color: !o.noColor && !process.env.NO_COLOR });
+  } finally {
+    for (const sig of signals) process.off(sig, onSignal);
+    await offline.close();
+  }
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === '__complete') {
     // Hidden: what the shell completion scripts ask (`pcmk completion bash|zsh|fish`).
@@ -82,6 +115,7 @@ export async function main(argv: string[]): Promise<number> {
     return completeCommand(argv.slice(1), createOutput({}, false, plain));
   }
   let o: GlobalOptions;
+  let from: string | null;
   try {
     const p = parseArgs(argv);
     if (p.positional[0] === 'help') {
@@ -94,6 +128,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (p.positional.length) throw new UsageError(`unexpected argument ${p.positional[0]}`);
     o = p.options;
+    from = typeof p.flags.from === 'string' ? p.flags.from : null;
+    if (from && (o.cib || o.local || o.hosts.length || o.cluster)) throw new UsageError('--from opens saved scheduler inputs, with no connection: it takes no --cib, --local, --host or --cluster');
   } catch (e) {
     printError(`pcmk-top: ${(e as Error).message}\n${USAGE}`);
     return 64;
@@ -109,6 +145,7 @@ export async function main(argv: string[]): Promise<number> {
   // from it, or when the operator opens the context picker.
   const screen = import('../tui/app.js');
   screen.catch(() => undefined);
+  if (from) return offlineTop(o, from, screen);
   (await import('../transport/trace-live.js')).traceFrames(process.stdout);
   const fromInventory = !o.cib && !o.local && !o.hosts.length;
   let inventory = fromInventory ? await (await import('./inventory.js')).openInventory() : null;
@@ -175,7 +212,8 @@ export async function main(argv: string[]): Promise<number> {
     },
   };
   try {
-    await runTui({ source: view, actions: proxyActions, readOnly: o.readOnly, contexts, color: !o.noColor && !process.env.NO_COLOR });
+    const historyUnavailable = o.cib ? (await import('./history.js')).cibHistoryMessage('pcmk-top') : null;
+    await runTui({ source: view, actions: proxyActions, readOnly: o.readOnly, contexts, historyUnavailable, color: !o.noColor && !process.env.NO_COLOR });
   } finally {
     unsub();
     await current.close();

@@ -277,6 +277,7 @@ export const OTHER_OPTIONS: readonly OptionSpec[] = [
 /** The options pcmk-top takes (its own usage and its completion). */
 export const TOP_OPTIONS: readonly OptionSpec[] = [
   ...CONNECTION_OPTIONS,
+  { ...historyFrom, help: `${historyFrom.help} (read-only)` },
   { flag: '--read-only', help: 'bind no changing key' },
   { flag: '--no-color', help: 'no colours (also NO_COLOR)' },
   { flag: '--help', help: 'this text' },
@@ -386,10 +387,11 @@ export function commandUsage(specs: readonly CommandSpec[]): string {
 /** The usage of pcmk-top, from the same option table. */
 export function topUsage(): string {
   return [
-    'usage: pcmk-top [--cluster NAME | --host H[,H...] | --local | --cib FILE] [-F FILE] [--known-hosts FILE] [--no-reuse] [--read-only]',
+    'usage: pcmk-top [--cluster NAME | --host H[,H...] | --local | --cib FILE | --from DIR|ARCHIVE] [-F FILE] [--known-hosts FILE] [--no-reuse] [--read-only]',
     '',
     'The live console: nodes, resources, failures, fencing and constraints of every host, kept up to date,',
     'and the transition history (6), where Enter shows every view as of that scheduler input.',
+    'Offline, --from lists the saved scheduler inputs the same way; the other views show the newest of them.',
     '',
     'Options',
     ...columns(TOP_OPTIONS.map((o) => [optionText(o), o.help])),

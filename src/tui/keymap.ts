@@ -180,6 +180,8 @@ export interface KeymapQuery {
   readOnly: boolean;
   /** Travelling in time: the step keys apply, and the footer offers no action. */
   travelling?: boolean;
+  /** Saved scheduler inputs (pcmk-top --from), no cluster: the footer offers no action either. */
+  offline?: boolean;
   /** Kind of the current selection (null when nothing is selected). */
   target?: Target['kind'] | null;
 }
@@ -235,11 +237,14 @@ const CATEGORY_TITLES: Record<Category, string> = {
   history: 'History and time travel',
 };
 
-/** The `?` overlay: every binding active in this mode, by category; dangerous ones marked "!". */
-export function helpLines(readOnly: boolean, keymap: readonly Binding[] = KEYMAP): HelpLine[] {
+/**
+ * The `?` overlay: every binding active in this mode, by category; dangerous ones marked "!".
+ * Offline (saved scheduler inputs, no cluster) lists neither the changes nor what asks the cluster.
+ */
+export function helpLines(readOnly: boolean, keymap: readonly Binding[] = KEYMAP, offline = false): HelpLine[] {
   const out: HelpLine[] = [];
   for (const cat of Object.keys(CATEGORY_TITLES) as Category[]) {
-    const list = keymap.filter((b) => b.category === cat && !(readOnly && b.changesCluster));
+    const list = keymap.filter((b) => b.category === cat && !((readOnly || offline) && b.changesCluster) && !(offline && b.readsLive));
     if (!list.length) continue;
     if (out.length) out.push({ text: '', heading: false, danger: false });
     out.push({ text: CATEGORY_TITLES[cat], heading: true, danger: false });
@@ -249,7 +254,10 @@ export function helpLines(readOnly: boolean, keymap: readonly Binding[] = KEYMAP
       out.push({ text: `  ${keys.padEnd(14)} ${b.danger ? '! ' : '  '}${b.description}${where}`, heading: false, danger: b.danger });
     }
   }
-  if (readOnly) {
+  if (offline) {
+    out.push({ text: '', heading: false, danger: false });
+    out.push({ text: 'Offline (saved scheduler inputs): there is no cluster to change or ask.', heading: true, danger: false });
+  } else if (readOnly) {
     out.push({ text: '', heading: false, danger: false });
     out.push({ text: 'Read-only mode: no key changes the cluster.', heading: true, danger: false });
   } else {
@@ -262,9 +270,10 @@ export function helpLines(readOnly: boolean, keymap: readonly Binding[] = KEYMAP
 /** Footer hints for the current screen and selection, e.g. "1-6 view  / filter  m move ...". */
 export function footerHints(q: KeymapQuery, keymap: readonly Binding[] = KEYMAP): string[] {
   // Actions on the selection first (they differ per screen), then help and the general keys.
-  // Travelling in time, no action applies: the step keys come first instead.
-  const active = bindingsFor(q, keymap).filter((b) => b.footer && !(q.travelling && (b.changesCluster || b.readsLive)));
-  const order: Category[] = q.travelling ? ['history', 'general', 'navigation', 'views'] : ['actions', 'history', 'general', 'navigation', 'views'];
+  // Travelling in time or offline, no action applies: the history keys come first instead.
+  const frozen = q.travelling || q.offline;
+  const active = bindingsFor(q, keymap).filter((b) => b.footer && !(frozen && (b.changesCluster || b.readsLive)));
+  const order: Category[] = frozen ? ['history', 'general', 'navigation', 'views'] : ['actions', 'history', 'general', 'navigation', 'views'];
   const hints: string[] = ['? help'];
   for (const cat of order) {
     if (cat === 'general') hints.push('q quit');

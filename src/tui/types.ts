@@ -9,8 +9,11 @@ import type { Action } from '../model/actions.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
 import type { InputFacts } from '../model/history.js';
 
-/** Connection state of one host as the aggregator sees it. */
-export type HostState = 'connecting' | 'live' | 'stale' | 'down';
+/**
+ * Connection state of one host as the aggregator sees it; 'offline' for a host whose saved
+ * scheduler inputs are read from files (pcmk-top --from): there is no connection at all.
+ */
+export type HostState = 'connecting' | 'live' | 'stale' | 'down' | 'offline';
 
 export interface HostStatus {
   name: string;
@@ -19,7 +22,7 @@ export interface HostStatus {
   snapshotAt: number | null;
   /** Last transport or agent error for this host, kept until the next good snapshot. */
   lastError: string | null;
-  /** How the host is reached ('agent', 'agentless', 'local'...), or 'cib-file' for an offline file. */
+  /** How the host is reached ('agent', 'agentless', 'local'...), 'cib-file' for an offline file, 'scheduler-inputs' for --from. */
   mode: string | null;
 }
 
@@ -45,6 +48,21 @@ export interface ClusterView {
    * The header says CACHED and its age; no action is offered until a host answers.
    */
   cachedAt?: number | null;
+  /**
+   * Set when the console shows saved scheduler inputs (pcmk-top --from DIR|ARCHIVE), not a live
+   * cluster: `snapshot` is the newest input. The header names it; every action is refused.
+   */
+  offline?: OfflineInputs | null;
+}
+
+/** What an offline console opened, and the newest input it shows when not travelling in time. */
+export interface OfflineInputs {
+  /** The directory or archive given to --from. */
+  from: string;
+  /** The newest input (by file time) of every directory opened; its `error` says why it could not be read. */
+  newest: InputFacts | null;
+  /** Why the newest input could not be read at all (a tool missing...). */
+  error: string | null;
 }
 
 /**

@@ -111,6 +111,16 @@ export async function collectHistory(o: HistoryReadOptions): Promise<InputFacts[
   return mapLimited(refs, o.concurrency ?? 2, async (r) => (await readInput(o.runner, r, o.timeoutMs)).facts);
 }
 
+/**
+ * The newest input of these directories (by file time, as the timeline orders them), read in
+ * full: what an offline console shows before any time travel. Null when there is none.
+ */
+export async function readNewestInput(runner: ToolRunner, dirs: ReadonlyArray<{ host: string; dir?: string }>, timeoutMs?: number): Promise<ReadInput | null> {
+  const refs = (await Promise.all(dirs.map((d) => listInputs(runner, d.dir ?? PENGINE_DIR, d.host, timeoutMs)))).flat();
+  const newest = newestFirst(refs)[0];
+  return newest ? readInput(runner, newest, timeoutMs) : null;
+}
+
 /** One input in full (for `history show`): "412", "warn-3" or its file name, in the directory. */
 export async function showInput(runner: ToolRunner, host: string, spec: string, dir = PENGINE_DIR, timeoutMs?: number): Promise<ReadInput | null> {
   const id = parseInputSpec(spec);

@@ -31,7 +31,7 @@ function Body() {
   const o = ui.overlay;
   switch (o.kind) {
     case 'help':
-      return <HelpOverlay lines={helpLines(m.readOnly)} offset={o.offset} height={layout.body} width={size.columns} />;
+      return <HelpOverlay lines={helpLines(m.readOnly, undefined, m.offline)} offset={o.offset} height={layout.body} width={size.columns} />;
     case 'confirm':
       return <ConfirmDialog overlay={o} height={layout.body} width={size.columns} />;
     case 'move':
@@ -99,7 +99,7 @@ export function Layout() {
         <Body />
       </Box>
       <Bottom />
-      <Footer hints={m.hints} readOnly={m.readOnly || m.travelling} />
+      <Footer hints={m.hints} readOnly={m.readOnly || m.travelling || m.offline} />
     </Box>
   );
 }

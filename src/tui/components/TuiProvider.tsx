@@ -17,9 +17,9 @@ import { keyEvent, splitKeys, type KeyEvent } from '../keys.js';
 import { resolveSelection, type WindowRange } from '../window.js';
 import { createStore } from '../state/store.js';
 import { initialUiState, uiReducer, type UiAction, type UiState } from '../state/ui-state.js';
-import { interpretKey, type Effect, type KeyContext } from '../state/interpret-key.js';
+import { historyRead, interpretKey, type Effect, type KeyContext } from '../state/interpret-key.js';
 import { computeLayout, createHistoryInput, createRowCache, shownSnapshot, type LayoutSizes } from '../state/derive.js';
-import { inputKey } from '../../model/history.js';
+import { inputKey, inputLabel } from '../../model/history.js';
 import { headerLineCount } from './Header.js';
 import { confirmLines } from './ConfirmDialog.js';
 import { ThemeContext } from './theme.js';
@@ -42,6 +42,8 @@ export interface TuiOptions {
   /** How long changed rows stay highlighted. Default 2000 ms. */
   highlightMs?: number;
   initialView?: ViewId;
+  /** Why the History view cannot be read here (e.g. one CIB file), said instead of reading. */
+  historyUnavailable?: string | null;
   onQuit?: () => void;
 }
 
@@ -61,6 +63,8 @@ export interface TuiModel {
   readOnly: boolean;
   /** Travelling in time: the views show a scheduler input, not the live cluster. */
   travelling: boolean;
+  /** Saved scheduler inputs (pcmk-top --from): no cluster to change or ask. */
+  offline: boolean;
 }
 
 const TuiContext = createContext<TuiModel | null>(null);
@@ -74,6 +78,15 @@ export function useTui(): TuiModel {
 function errorText(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
+}
+
+/**
+ * What the live cluster's state is at (the History view is read again when it changed); offline
+ * the inputs never change.
+ */
+function liveVersionOf(v: ClusterView): string | null {
+  if (v.offline) return `offline:${v.offline.from}`;
+  return v.snapshot?.cluster.cibVersion ?? v.snapshot?.takenAt ?? null;
 }
 
 function useTerminalSize(fixed?: TermSize): TermSize {
@@ -117,7 +130,9 @@ export function TuiProvider(props: TuiOptions & { children: React.ReactNode }) {
   const snapshot = shownSnapshot(ui, view.snapshot);
   const travelling = ui.travel !== null;
   // A cached snapshot (an earlier run's) is for looking only: no action is planned from it.
-  const readOnly = (props.readOnly ?? false) || view.cachedAt != null;
+  // Offline there is no cluster: the action keys stay bound, to say so when pressed.
+  const offline = view.offline != null;
+  const readOnly = !offline && ((props.readOnly ?? false) || view.cachedAt != null);
   const shownView = useMemo(() => (travelling ? { ...view, snapshot, cachedAt: null } : view), [view, snapshot, travelling]);
   const banner = ui.travel ? { at: ui.travel.at, shown: ui.travel.shown?.at ?? null, loading: ui.travel.loading, error: ui.travel.error } : null;
   const header = useMemo(() => toHeader(shownView, clock, banner), [shownView, clock, ui.travel]);
@@ -149,7 +164,7 @@ export function TuiProvider(props: TuiOptions & { children: React.ReactNode }) {
   }, [changed]);
 
   const target = ui.detail ? ui.detail.target : (table.rows[window.cursor]?.target ?? null);
-  const hints = footerHints({ screen: ui.detail ? 'detail' : ui.view, readOnly, target: target?.kind ?? null, travelling });
+  const hints = footerHints({ screen: ui.detail ? 'detail' : ui.view, readOnly, target: target?.kind ?? null, travelling, offline });
   const counts = useMemo(() => {
     if (!snapshot) return {};
     return {
@@ -287,7 +302,7 @@ export function TuiProvider(props: TuiOptions & { children: React.ReactNode }) {
           return state.detail ? toDetail(snap, state.detail.target).lines.length : 0;
         },
         get overlayLines() {
-          if (o.kind === 'help') return helpLines(ro).length;
+          if (o.kind === 'help') return helpLines(ro, undefined, !!v.offline).length;
           if (o.kind === 'confirm') return confirmLines(o).length;
           if (o.kind === 'fenceCheck' && o.result.state === 'done') return o.result.value.rows.length;
           if (o.kind === 'why') return toWhyDetail(o).lines.length;
@@ -295,11 +310,13 @@ export function TuiProvider(props: TuiOptions & { children: React.ReactNode }) {
         },
         contexts: ctxs ? ctxs.list() : null,
         hasActions: !!acts,
+        historyUnavailable: live.current.props.historyUnavailable ?? null,
+        offline: v.offline ? { newest: v.offline.newest ? inputLabel(v.offline.newest) : null } : null,
         rowsOf: (vid) => rowCache(snap, vid, '', state.groupByNode, hist).rows,
         get historyRows() {
           return rowCache(snap, 'history', state.filters.history, state.groupByNode, hist).rows;
         },
-        liveVersion: v.snapshot?.cluster.cibVersion ?? v.snapshot?.takenAt ?? null,
+        liveVersion: liveVersionOf(v),
       };
       const result = interpretKey(state, ev, ctx);
       for (const a of result.actions) store.dispatch(a);
@@ -326,6 +343,16 @@ export function TuiProvider(props: TuiOptions & { children: React.ReactNode }) {
   );
   useInput(onInput);
 
+  // Starting on the History view (pcmk-top --from) reads it at once, as entering it does.
+  useEffect(() => {
+    if (store.getState().view !== 'history') return;
+    const { view: v, actions: acts, props: p } = live.current;
+    const r = historyRead(store.getState(), { hasActions: !!acts, historyUnavailable: p.historyUnavailable ?? null, liveVersion: liveVersionOf(v) });
+    for (const a of r.actions) store.dispatch(a);
+    for (const e of r.effects) runEffect(e);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
   const model: TuiModel = {
     view,
     ui,
@@ -341,6 +368,7 @@ export function TuiProvider(props: TuiOptions & { children: React.ReactNode }) {
     counts,
     readOnly,
     travelling,
+    offline,
   };
   return (
     <ThemeContext.Provider value={{ color }}>

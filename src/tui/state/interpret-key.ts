@@ -49,6 +49,13 @@ export interface KeyContext {
   contexts: string[] | null;
   /** False when no action interface is wired (e.g. an offline CIB file). */
   hasActions: boolean;
+  /** Why the History view cannot be read here (one CIB file has no scheduler inputs): said instead of reading. */
+  historyUnavailable?: string | null;
+  /**
+   * Saved scheduler inputs (pcmk-top --from), no cluster: every change and every question to the
+   * cluster is refused, and Esc from time travel returns to the newest input (its label).
+   */
+  offline?: { newest: string | null } | null;
   /** Rows of a view without the filter, for :res / :node jumps. */
   rowsOf(view: ViewId): readonly Row[];
   /** Rows of the History view as it shows them (filtered): where `[` and `]` step. */
@@ -110,15 +117,34 @@ export function interpretKey(state: UiState, ev: KeyEvent, ctx: KeyContext): Key
 /** Entering the History view reads the newest inputs, unless they were read at this live state. */
 function withHistoryRead(state: UiState, r: KeyResult, ctx: KeyContext): KeyResult {
   const enters = r.actions.some((a) => (a.type === 'switchView' || a.type === 'jump') && a.view === 'history');
-  if (!enters || state.history.loading) return r;
-  if (!ctx.hasActions) return { ...r, actions: [...r.actions, { type: 'status', tone: 'warn', text: 'history is not available here (no connection to the cluster)' }] };
-  if (state.history.loaded && !state.history.error && state.history.readAt === ctx.liveVersion) return r;
+  if (!enters) return r;
+  const read = historyRead(state, ctx);
+  return { actions: [...r.actions, ...read.actions], effects: [...r.effects, ...read.effects] };
+}
+
+/**
+ * The History view's read of the newest inputs (entering it, or starting on it): none while one
+ * runs or when they were read at this live state; where there is nothing to read, why.
+ */
+export function historyRead(state: UiState, ctx: Pick<KeyContext, 'hasActions' | 'historyUnavailable' | 'liveVersion'>): KeyResult {
+  if (state.history.loading) return none();
+  if (ctx.historyUnavailable) return act({ type: 'status', tone: 'warn', text: ctx.historyUnavailable });
+  if (!ctx.hasActions) return act({ type: 'status', tone: 'warn', text: 'history is not available here (no connection to the cluster)' });
+  if (state.history.loaded && !state.history.error && state.history.readAt === ctx.liveVersion) return none();
   const requestId = state.nextRequestId;
   return {
-    actions: [...r.actions, { type: 'historyRequested', requestId, mode: 'newest', readAt: ctx.liveVersion }],
-    effects: [...r.effects, { type: 'history', requestId, mode: 'newest', query: { limit: HISTORY_PAGE } }],
+    actions: [{ type: 'historyRequested', requestId, mode: 'newest', readAt: ctx.liveVersion }],
+    effects: [{ type: 'history', requestId, mode: 'newest', query: { limit: HISTORY_PAGE } }],
   };
 }
+
+/** Where Esc from time travel returns: the live cluster, or offline the newest input. */
+function backTo(ctx: KeyContext): string {
+  return ctx.offline ? `the newest input${ctx.offline.newest ? `, #${ctx.offline.newest}` : ''}` : 'live';
+}
+
+/** Offline there is no cluster: what every change, why and the fencing test get. */
+export const OFFLINE_REFUSAL = 'offline: saved scheduler inputs, there is no cluster to change or ask';
 
 function loadOlder(state: UiState): KeyResult {
   const query = canLoadOlder(state.history) ? olderQuery(state.history) : null;
@@ -225,8 +251,9 @@ function interpretOne(state: UiState, ev: KeyEvent, ctx: KeyContext): KeyResult 
   }
   if (state.travel && (binding.changesCluster || binding.readsLive)) {
     // The screen shows the past: nothing is planned from it, and why/fence-test would answer for now.
-    return act({ type: 'status', tone: 'warn', text: `time travel: the cluster as of #${state.travel.at.label} is read-only (Esc returns to live)` });
+    return act({ type: 'status', tone: 'warn', text: `time travel: the cluster as of #${state.travel.at.label} is read-only (Esc returns to ${backTo(ctx)})` });
   }
+  if (ctx.offline && (binding.changesCluster || binding.readsLive)) return act({ type: 'status', tone: 'warn', text: OFFLINE_REFUSAL });
   return runBinding(state, binding, target, ctx);
 }
 
@@ -250,7 +277,7 @@ function step(state: UiState, dir: 1 | -1, ctx: KeyContext): KeyResult {
   if (i < 0) return act({ type: 'status', tone: 'warn', text: `#${t.at.label} is not in the History list (its filter?); Esc returns to live` });
   const next = rows[i + dir]?.target;
   if (next?.kind === 'input') return travelTo(state, next, ctx);
-  if (dir === -1) return act({ type: 'status', tone: 'info', text: `#${t.at.label} is the newest input read; Esc returns to live` });
+  if (dir === -1) return act({ type: 'status', tone: 'info', text: `#${t.at.label} is the newest input read; Esc returns to ${backTo(ctx)}` });
   const more = loadOlder(state);
   if (more.effects.length) return { actions: [...more.actions, { type: 'status', tone: 'info', text: 'reading older scheduler inputs... ([ again when they are listed)' }], effects: more.effects };
   return act({ type: 'status', tone: 'info', text: state.history.loading ? 'reading older scheduler inputs...' : `#${t.at.label} is the oldest input read` });
@@ -347,7 +374,7 @@ function runBinding(state: UiState, b: Binding, target: Target | null, ctx: KeyC
     }
     case 'back':
       if (state.detail) return act({ type: 'back' });
-      if (state.travel) return act({ type: 'leaveTravel' }, { type: 'status', tone: 'info', text: 'back to the live cluster' });
+      if (state.travel) return act({ type: 'leaveTravel' }, { type: 'status', tone: 'info', text: ctx.offline ? `back to ${backTo(ctx)}` : 'back to the live cluster' });
       if (state.filters[state.view]) return act({ type: 'clearFilter' });
       return none();
     case 'nextView':

@@ -17,7 +17,7 @@ export const HISTORY_COLUMNS: Column[] = [
 export type InputTarget = Extract<Target, { kind: 'input' }>;
 
 /** Where time travel goes for an entry. */
-export function inputTarget(e: HistoryEntry): InputTarget {
+export function inputTarget(e: Pick<HistoryEntry, 'facts'>): InputTarget {
   const f = e.facts;
   return { kind: 'input', key: inputKey(f), host: f.host, label: inputLabel(f), time: f.time ?? f.mtime, dc: f.dc };
 }

@@ -8,7 +8,7 @@ import type { KeyEvent } from '../../../src/tui/keys.js';
 import { sandboxSnapshot } from './fixtures.js';
 
 // A small harness: the reducer plus interpretKey, with the context built like the app does.
-export function harness(opts: { readOnly?: boolean; hasActions?: boolean; view?: ViewId; height?: number; now?: number } = {}) {
+export function harness(opts: { readOnly?: boolean; hasActions?: boolean; view?: ViewId; height?: number; now?: number; offline?: { newest: string | null }; historyUnavailable?: string } = {}) {
   const live = sandboxSnapshot();
   const cache = createRowCache();
   const historyInput = createHistoryInput();
@@ -31,6 +31,8 @@ export function harness(opts: { readOnly?: boolean; hasActions?: boolean; view?:
       overlayLines: 30,
       contexts: ['prod', 'lab'],
       hasActions: opts.hasActions ?? true,
+      offline: opts.offline ?? null,
+      historyUnavailable: opts.historyUnavailable ?? null,
       rowsOf: (v) => cache(snapshot, v, '', false, hist).rows,
       historyRows: cache(snapshot, 'history', state.filters.history, state.groupByNode, hist).rows,
       liveVersion: live.cluster.cibVersion,

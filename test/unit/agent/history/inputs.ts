@@ -6,7 +6,8 @@
  * pe-input-N.bz2 with ascending file times.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, utimesSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 import os from 'node:os';
 import path from 'node:path';
 import { CORPUS_SCHEDULER } from '../actions/helpers.js';
@@ -33,4 +34,30 @@ export function makePengineDir(): string {
     utimesSync(`${p(n)}.bz2`, T0 + 60 * n, T0 + 60 * n);
   }
   return dir;
+}
+
+/**
+ * For a test file: the directory made before its tests and removed after them, with any further
+ * temporary directory `temp()` makes (under the OS temp dir).
+ */
+export function pengineDirForTests(): { readonly dir: string; temp(): string } {
+  let dir = '';
+  const made: string[] = [];
+  beforeAll(() => {
+    dir = makePengineDir();
+    made.push(dir);
+  }, 60_000);
+  afterAll(() => {
+    for (const d of made) rmSync(d, { recursive: true, force: true });
+  });
+  return {
+    get dir() {
+      return dir;
+    },
+    temp() {
+      const d = mkdtempSync(path.join(os.tmpdir(), 'pcmk-history-test-'));
+      made.push(d);
+      return d;
+    },
+  };
 }
