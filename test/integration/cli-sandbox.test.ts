@@ -412,11 +412,42 @@ describe('changes over SSH', () => {
   });
 
   interface HistoryEntryJson {
-    facts: { host: string; seq: number; kind: string; time: string; dc: string; actions: Array<{ verb: string; resource: string; fromNode: string | null; toNode: string | null }> };
-    changes: { config: { added: string[]; removed: string[]; changed: string[] } | null; newFailures: string[]; resources: string[] };
+    facts: { host: string; seq: number; kind: string; time: string; dc: string; failures: string[]; actions: Array<{ verb: string; resource: string; fromNode: string | null; toNode: string | null }> };
+    changes: { config: { added: string[]; removed: string[]; changed: string[] } | null; newFailures: string[]; resources: string[]; nodes: string[] };
   }
 
-  it('lists the move, the failure and its cleanup in order; history show of the input before the move has dregistry on its old node', async () => {
+  /**
+   * A real fence: the member is powered off at its BMC, the cluster sees it lost and fences it
+   * through that BMC (fence_ipmilan), the BMC powers it on again and it rejoins. Waits until it is
+   * back and the cluster settled; a member the cluster failed to fence is powered on here.
+   */
+  async function fenceMember(victim: string): Promise<void> {
+    const done = new RegExp(`(reboot|turning off) of ${victim} successful`, 'g');
+    const fences = (): { n: number; text: string } => {
+      // --verbose: without it stonith_admin shows only the latest successful fence of a node, so
+      // a fence earlier in the run (another test's) would hide this one from the count.
+      const h = onNode('cluster-1', ['stonith_admin', '--history', victim, '--verbose']);
+      return { n: h.match(done)?.length ?? 0, text: h };
+    };
+    const before = fences().n;
+    sandbox(['power', victim, 'off']);
+    try {
+      await waitFor(
+        `a new successful fence of ${victim} in the fencing history`,
+        () => {
+          const h = fences();
+          return h.n > before || pending(h.text.trim().split('\n').slice(-2).join(' | '));
+        },
+        180_000,
+        2000,
+      );
+    } finally {
+      if (!/is on/.test(sandbox(['power', victim, 'status']))) sandbox(['power', victim, 'on']);
+    }
+    await settle();
+  }
+
+  it('lists the move, the failure, its cleanup and a fence in order; history show of the input before the move has dregistry on its old node', async () => {
     const since = new Date(Date.now() - 1000).toISOString();
     const from = locate('dregistry')[0]!;
     const to = otherMember(from);
@@ -426,6 +457,10 @@ describe('changes over SSH', () => {
     const cleaned = await pcmk(['cleanup', 'dregistry', '--wait=60', ...ssh]);
     expect(cleaned.code, cleaned.stderr).toBe(0);
     await settle();
+    // Fence a member that is neither the DC (its inputs stay on one host) nor cluster-1 (the helpers ask it first).
+    const dc = /<current_dc [^>]*name="([^"]+)"/.exec(onNode('cluster-1', ['crm_mon', '--one-shot', '--output-as=xml']))![1]!;
+    const victim = members.find((m) => m !== dc && m !== 'cluster-1')!;
+    await fenceMember(victim);
 
     const until = new Date().toISOString();
     const r = await pcmk(['history', '--since', since, '--until', until, '--json', ...ssh], { timeoutMs: 300_000 });
@@ -444,6 +479,15 @@ describe('changes over SSH', () => {
     const failed = e.findIndex((x) => x.changes.newFailures.some((f) => f.startsWith(`dregistry monitor on ${to}`)));
     expect(failed, JSON.stringify(e.map((x) => x.changes.newFailures))).toBeGreaterThan(move);
     expect(e[failed]!.facts.actions.some((a) => a.verb === 'Recover' && a.resource === 'dregistry')).toBe(true);
+    // The cleanup: the first input after the failure without dregistry's failure record.
+    const cleanedUp = e.findIndex((x, i) => i > failed && !x.facts.failures.some((f) => f.startsWith('dregistry ')));
+    expect(cleanedUp, JSON.stringify(e.map((x) => x.facts.failures))).toBeGreaterThan(failed);
+    // The fence: the scheduler decided it (the member was lost), after the cleanup; later inputs
+    // show the member offline and then online again.
+    const fence = e.findIndex((x) => x.facts.actions.some((a) => a.verb === 'Fence' && a.toNode === victim));
+    expect(fence, JSON.stringify(e.map((x) => x.facts.actions.map((a) => `${a.verb} ${a.toNode}`)))).toBeGreaterThan(cleanedUp);
+    const back = e.findIndex((x, i) => i > fence && x.changes.nodes.some((n) => n.startsWith(`${victim} `) && / -> online$/.test(n)));
+    expect(back, JSON.stringify(e.map((x) => x.changes.nodes))).toBeGreaterThan(fence);
 
     const text = await pcmk(['history', '--since', since, '--resource', 'dregistry', ...ssh], { timeoutMs: 300_000 });
     expect(text.code, text.stderr).toBe(0);
