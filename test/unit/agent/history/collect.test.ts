@@ -4,40 +4,30 @@
  * archive, and a CTS input read in place.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readdirSync, writeFileSync, copyFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collectHistory, listInputs, openOffline, readInput, selectWindow, showInput } from '../../../../src/agent/history/index.js';
 import { LocalToolRunner } from '../../../../src/agent/run-tool.js';
 import { buildTimeline, historyLine } from '../../../../src/model/history.js';
 import { CORPUS_SCHEDULER } from '../actions/helpers.js';
-import { CTS_MOVE, makePengineDir, T0 } from './inputs.js';
+import { CTS_MOVE, pengineDirForTests, T0 } from './inputs.js';
 
 const runner = new LocalToolRunner();
-let dir = '';
-const cleanup: string[] = [];
-
-beforeAll(() => {
-  dir = makePengineDir();
-  cleanup.push(dir);
-}, 60_000);
-afterAll(() => {
-  for (const d of cleanup) rmSync(d, { recursive: true, force: true });
-});
+const inputs = pengineDirForTests();
 
 describe('listing', () => {
   it('lists pe-input files with size and file time, and nothing else', async () => {
-    writeFileSync(path.join(dir, 'pe-input.last'), '4');
-    const refs = await listInputs(runner, dir, 'node-a');
+    writeFileSync(path.join(inputs.dir, 'pe-input.last'), '4');
+    const refs = await listInputs(runner, inputs.dir, 'node-a');
     expect(refs.map((r) => r.name).sort()).toEqual(['pe-input-1.bz2', 'pe-input-2.bz2', 'pe-input-3.bz2', 'pe-input-4.bz2']);
     const r1 = refs.find((r) => r.seq === 1)!;
-    expect(r1).toMatchObject({ host: 'node-a', kind: 'input', path: path.join(dir, 'pe-input-1.bz2'), mtime: new Date((T0 + 60) * 1000).toISOString() });
+    expect(r1).toMatchObject({ host: 'node-a', kind: 'input', path: path.join(inputs.dir, 'pe-input-1.bz2'), mtime: new Date((T0 + 60) * 1000).toISOString() });
     expect(r1.size).toBeGreaterThan(0);
   });
 
   it('a window is the newest inputs plus the one before them', async () => {
-    const refs = await listInputs(runner, dir, 'node-a');
+    const refs = await listInputs(runner, inputs.dir, 'node-a');
     expect(selectWindow(refs, { limit: 2 }).map((r) => r.seq)).toEqual([4, 3, 2]);
     expect(selectWindow(refs, { since: (T0 + 150) * 1000 }).map((r) => r.seq)).toEqual([4, 3, 2]);
     expect(selectWindow(refs, { until: (T0 + 150) * 1000 }).map((r) => r.seq)).toEqual([2, 1]);
@@ -46,7 +36,7 @@ describe('listing', () => {
 
 describe('the timeline of the four inputs', () => {
   it('says what the scheduler did and what changed, input by input', async () => {
-    const facts = await collectHistory({ runner, host: 'node-a', dir });
+    const facts = await collectHistory({ runner, host: 'node-a', dir: inputs.dir });
     expect(facts.map((f) => f.seq)).toEqual([4, 3, 2, 1]);
     const t = buildTimeline([facts]);
     expect(t.map((e) => historyLine(e, '2026-12-06'))).toEqual([
@@ -61,9 +51,8 @@ describe('the timeline of the four inputs', () => {
   }, 60_000);
 
   it('an empty input (still being written) is listed as unreadable, and the others still compare', async () => {
-    const d = mkdtempSync(path.join(os.tmpdir(), 'pcmk-history-test-'));
-    cleanup.push(d);
-    for (const f of readdirSync(dir)) if (/^pe-input-[12]\.bz2$/.test(f)) copyFileSync(path.join(dir, f), path.join(d, f));
+    const d = inputs.temp();
+    for (const f of readdirSync(inputs.dir)) if (/^pe-input-[12]\.bz2$/.test(f)) copyFileSync(path.join(inputs.dir, f), path.join(d, f));
     writeFileSync(path.join(d, 'pe-input-3.bz2'), '');
     const t = buildTimeline([await collectHistory({ runner, host: 'x', dir: d })]);
     const empty = t.find((e) => e.facts.seq === 3)!;
@@ -75,12 +64,12 @@ describe('the timeline of the four inputs', () => {
 
 describe('one input in full', () => {
   it('history show of the input before the move has B on its old node, and the move it led to', async () => {
-    const before = await showInput(runner, 'node-a', '2', dir);
+    const before = await showInput(runner, 'node-a', '2', inputs.dir);
     expect(before?.snapshot?.instances.find((i) => i.id === 'B')?.nodes).toEqual(['18node2']);
     expect(before?.facts.actions.map((a) => a.line)).toEqual(['Migrate    B       ( 18node2 -> 18node3 )']);
-    const after = await showInput(runner, 'node-a', 'pe-input-3.bz2', dir);
+    const after = await showInput(runner, 'node-a', 'pe-input-3.bz2', inputs.dir);
     expect(after?.snapshot?.instances.find((i) => i.id === 'B')?.nodes).toEqual(['18node3']);
-    expect(await showInput(runner, 'node-a', '99', dir)).toBeNull();
+    expect(await showInput(runner, 'node-a', '99', inputs.dir)).toBeNull();
   }, 60_000);
 
   it('reads a CTS input in place (uncompressed), with the fencing it leads to', async () => {
@@ -102,14 +91,13 @@ describe('one input in full', () => {
 
 describe('offline', () => {
   it('a crm_report archive (<report>/<node>/pengine/pe-input-N.bz2) gives one directory per node', async () => {
-    const work = mkdtempSync(path.join(os.tmpdir(), 'pcmk-history-test-'));
-    cleanup.push(work);
+    const work = inputs.temp();
     for (const node of ['node-a', 'node-b']) {
       mkdirSync(path.join(work, 'report-1', node, 'pengine'), { recursive: true });
       writeFileSync(path.join(work, 'report-1', node, 'analysis.txt'), 'not an input');
     }
-    for (const n of [1, 2]) copyFileSync(path.join(dir, `pe-input-${n}.bz2`), path.join(work, 'report-1', 'node-a', 'pengine', `pe-input-${n}.bz2`));
-    for (const n of [3, 4]) copyFileSync(path.join(dir, `pe-input-${n}.bz2`), path.join(work, 'report-1', 'node-b', 'pengine', `pe-input-${n}.bz2`));
+    for (const n of [1, 2]) copyFileSync(path.join(inputs.dir, `pe-input-${n}.bz2`), path.join(work, 'report-1', 'node-a', 'pengine', `pe-input-${n}.bz2`));
+    for (const n of [3, 4]) copyFileSync(path.join(inputs.dir, `pe-input-${n}.bz2`), path.join(work, 'report-1', 'node-b', 'pengine', `pe-input-${n}.bz2`));
     const archive = path.join(work, 'report-1.tar.bz2');
     execFileSync('tar', ['-cjf', archive, '-C', work, 'report-1']);
     const src = await openOffline(runner, archive);
@@ -126,8 +114,8 @@ describe('offline', () => {
   }, 60_000);
 
   it('a directory of inputs is one source, named after the directory', async () => {
-    const src = await openOffline(runner, dir);
-    expect(src.dirs).toEqual([{ host: path.basename(dir), dir }]);
+    const src = await openOffline(runner, inputs.dir);
+    expect(src.dirs).toEqual([{ host: path.basename(inputs.dir), dir: inputs.dir }]);
     expect(path.basename(CTS_MOVE)).toBe('1-a-then-bm-move-b.xml');
   });
 });
@@ -136,7 +124,7 @@ describe('a compressed CIB file', () => {
   it('reads like the plain file (pcmk --cib pe-input-N.bz2 status)', async () => {
     const { collectSnapshot } = await import('../../../../src/agent/collect.js');
     const plain = await collectSnapshot({ runner, cibFile: CTS_MOVE });
-    const bz2 = await collectSnapshot({ runner, cibFile: path.join(dir, 'pe-input-1.bz2') });
+    const bz2 = await collectSnapshot({ runner, cibFile: path.join(inputs.dir, 'pe-input-1.bz2') });
     expect(bz2.sources.every((s) => s.ok)).toBe(true);
     expect(bz2.resources).toEqual(plain.resources);
     expect(bz2.constraints).toEqual(plain.constraints);
