@@ -83,7 +83,16 @@ export function makeActions(session: Session, o: GlobalOptions): TuiActions {
  * views can only show the newest input (which a CIB file would show as well); Enter travels from
  * there. What an archive was unpacked into is removed on quit, and on a signal.
  */
-async function offlineTop(o: GlobalOptions, from: string, screen: Promise<typeof import('../tui/app.js')>): Promise<number> {
+function needsTerminal(): number {
+  printError('pcmk-top: needs a terminal; for scripts use `pcmk status --json`');
+  return 64;
+}
+
+async function offlineTop(o: GlobalOptions, from: string): Promise<number> {
+  const tty = !!process.stdout.isTTY;
+  // The screen's modules load while the inputs are read.
+  const screen = tty ? import('../tui/app.js') : null;
+  screen?.catch(() => undefined);
   const { openOfflineConsole } = await import('./history.js');
   let offline: Awaited<ReturnType<typeof openOfflineConsole>>;
   try {
@@ -92,6 +101,10 @@ async function offlineTop(o: GlobalOptions, from: string, screen: Promise<typeof
     if (!(e instanceof SessionError)) throw e;
     printError(`pcmk-top: ${e.message}`);
     return e.exitCode;
+  }
+  if (!screen) {
+    await offline.close();
+    return needsTerminal();
   }
   // `on`, not `once`: Ink's exit hook kills the process again on a signal when no other listener
   // is left, which would cut the removal short.
@@ -134,10 +147,9 @@ export async function main(argv: string[]): Promise<number> {
     printError(`pcmk-top: ${(e as Error).message}\n${USAGE}`);
     return 64;
   }
-  if (!process.stdout.isTTY) {
-    printError('pcmk-top: needs a terminal; for scripts use `pcmk status --json`');
-    return 64;
-  }
+  // Offline, what --from names is checked first: a wrong path is the message to see, terminal or not.
+  if (from) return offlineTop(o, from);
+  if (!process.stdout.isTTY) return needsTerminal();
   // The screen's modules (Ink, React) are read from disk from here on, in the background, while
   // the target opens and the hosts are connected to and read; the first frame does not wait for
   // a host. Until a host answers, the screen shows the last snapshot an earlier run saved of the
@@ -145,7 +157,6 @@ export async function main(argv: string[]): Promise<number> {
   // from it, or when the operator opens the context picker.
   const screen = import('../tui/app.js');
   screen.catch(() => undefined);
-  if (from) return offlineTop(o, from, screen);
   (await import('../transport/trace-live.js')).traceFrames(process.stdout);
   const fromInventory = !o.cib && !o.local && !o.hosts.length;
   let inventory = fromInventory ? await (await import('./inventory.js')).openInventory() : null;

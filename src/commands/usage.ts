@@ -247,7 +247,7 @@ export const COMMANDS: readonly CommandSpec[] = [
 
 /** The options every command takes: how to reach the cluster (the same for pcmk-top). */
 export const CONNECTION_OPTIONS: readonly OptionSpec[] = [
-  { flag: '--local', help: 'run the agent in this process (default on a cluster node with no hosts given)' },
+  { flag: '--local', help: 'read the cluster of this host with its own tools, no SSH (default on a cluster node with no hosts given)' },
   { flag: '--cib', value: 'FILE', kind: 'file', help: 'work offline on a CIB file with the real tools' },
   { flag: '--cluster', value: 'NAME', kind: 'cluster', help: 'a cluster of the inventory' },
   { flag: '--host', value: 'H[,H...]', kind: 'host', help: 'hosts to reach over SSH' },

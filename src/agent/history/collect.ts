@@ -4,7 +4,7 @@
  * CIB_file, the file itself through bzcat) plus `crm_simulate --xml-file F --simulate` for the
  * transition the scheduler computed from it. Newest first, a bounded window, a few at a time.
  */
-import { collectRaw } from '../collect.js';
+import { collectRaw, readCibText } from '../collect.js';
 import { ToolError, type ToolRunner } from '../run-tool.js';
 import { buildSnapshot, hasClusterState } from '../snapshot.js';
 import { parseInputSpec, type InputFacts, type SchedulerInputRef } from '../../model/history.js';
@@ -112,13 +112,24 @@ export async function collectHistory(o: HistoryReadOptions): Promise<InputFacts[
 }
 
 /**
- * The newest input of these directories (by file time, as the timeline orders them), read in
- * full: what an offline console shows before any time travel. Null when there is none.
+ * The newest input of these directories, read in full: what an offline console shows before any
+ * time travel. Each host's newest goes by newestFirst; between hosts (the DC moves) the inputs'
+ * own times decide (the scheduler's execution-date, read from each candidate's header), since file
+ * times copied from several hosts need not agree. Null when there is none.
  */
-export async function readNewestInput(runner: ToolRunner, dirs: ReadonlyArray<{ host: string; dir?: string }>, timeoutMs?: number): Promise<ReadInput | null> {
-  const refs = (await Promise.all(dirs.map((d) => listInputs(runner, d.dir ?? PENGINE_DIR, d.host, timeoutMs)))).flat();
-  const newest = newestFirst(refs)[0];
-  return newest ? readInput(runner, newest, timeoutMs) : null;
+export async function readNewestInput(runner: ToolRunner, dirs: ReadonlyArray<{ host: string; dir?: string }>, timeoutMs = 30_000): Promise<ReadInput | null> {
+  const lists = await Promise.all(dirs.map((d) => listInputs(runner, d.dir ?? PENGINE_DIR, d.host, timeoutMs)));
+  const candidates = lists.map((l) => newestFirst(l)[0]).filter((r): r is SchedulerInputRef => r !== undefined);
+  if (candidates.length <= 1) return candidates[0] ? readInput(runner, candidates[0], timeoutMs) : null;
+  const timed = await Promise.all(
+    candidates.map(async (ref) => {
+      const head = ref.size > 0 ? cibHeader(await readCibText(runner, ref.path, timeoutMs).catch(() => '')) : null;
+      // As inputFacts dates an input: its execution-date, else its file time.
+      return { ref, time: Date.parse((head?.timeFrom === 'execution-date' ? head.time : null) ?? ref.mtime ?? '') || 0 };
+    }),
+  );
+  timed.sort((a, b) => b.time - a.time);
+  return readInput(runner, timed[0]!.ref, timeoutMs);
 }
 
 /** One input in full (for `history show`): "412", "warn-3" or its file name, in the directory. */

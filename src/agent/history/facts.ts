@@ -31,9 +31,36 @@ export function parseListing(text: string, host: string, dir: string): Scheduler
   return out;
 }
 
-/** Newest first, by file time (the sequence wraps), then by sequence. */
+const fileTime = (r: SchedulerInputRef): number => Date.parse(r.mtime ?? '') || 0;
+
+/**
+ * Whether a host's file times tell the order its scheduler wrote the inputs: in file-time order
+ * each series (input, warn, error) counts up, wrapping at most once (pe-input-series-max). A copy
+ * that did not keep the times (`cp` without `-p`) has them in copy order instead.
+ */
+export function timesFollowNumbers(refs: readonly SchedulerInputRef[]): boolean {
+  if (refs.some((r) => r.mtime === null)) return false;
+  const last = new Map<string, number>();
+  const wraps = new Map<string, number>();
+  for (const r of [...refs].sort((a, b) => fileTime(a) - fileTime(b) || a.seq - b.seq)) {
+    const prev = last.get(r.kind);
+    if (prev !== undefined && r.seq < prev) wraps.set(r.kind, (wraps.get(r.kind) ?? 0) + 1);
+    last.set(r.kind, r.seq);
+  }
+  return [...wraps.values()].every((n) => n <= 1);
+}
+
+/**
+ * Newest first, host by host: by file time (the numbering wraps) when the host's times follow its
+ * numbering (timesFollowNumbers), by number when they do not. Across hosts the inputs' own
+ * execution dates decide (./collect.ts readNewestInput), not this order.
+ */
 export function newestFirst(refs: SchedulerInputRef[]): SchedulerInputRef[] {
-  return [...refs].sort((a, b) => (Date.parse(b.mtime ?? '') || 0) - (Date.parse(a.mtime ?? '') || 0) || b.seq - a.seq);
+  const byHost = new Map<string, SchedulerInputRef[]>();
+  for (const r of refs) byHost.set(r.host, [...(byHost.get(r.host) ?? []), r]);
+  return [...byHost.values()].flatMap((list) =>
+    timesFollowNumbers(list) ? list.sort((a, b) => fileTime(b) - fileTime(a) || b.seq - a.seq) : list.sort((a, b) => b.seq - a.seq || fileTime(b) - fileTime(a)),
+  );
 }
 
 export interface CibHeader {

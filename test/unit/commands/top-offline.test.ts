@@ -126,16 +126,31 @@ describe('offline keys', () => {
   });
 });
 
-describe('pcmk-top --from with a connection option', () => {
-  it('is a usage error', async () => {
-    const err: string[] = [];
-    const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
-    try {
-      expect(await topMain(['--from', dir, '--host', 'a'])).toBe(64);
-    } finally {
-      process.stderr.write = write;
-    }
-    expect(err.join('')).toContain('--from opens saved scheduler inputs, with no connection: it takes no --cib, --local, --host or --cluster');
+/** pcmk-top's exit code and what it wrote to stderr (the test's stdout is no terminal). */
+async function topRun(argv: string[]): Promise<{ code: number; err: string }> {
+  const err: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
+  try {
+    return { code: await topMain(argv), err: err.join('') };
+  } finally {
+    process.stderr.write = write;
+  }
+}
+
+describe('pcmk-top --from, checked before anything is shown', () => {
+  it('with a connection option, is a usage error', async () => {
+    const r = await topRun(['--from', dir, '--host', 'a']);
+    expect(r.code).toBe(64);
+    expect(r.err).toContain('--from opens saved scheduler inputs, with no connection: it takes no --cib, --local, --host or --cluster');
   });
+
+  it('a path that is not there is named as such, terminal or not; inputs without a terminal: needs a terminal', async () => {
+    const missing = path.join(dir, 'no-such-report');
+    const r = await topRun(['--from', missing]);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(`pcmk-top: ${missing}: no such file or directory\n`);
+    const ok = await topRun(['--from', dir]);
+    expect(ok).toEqual({ code: 64, err: 'pcmk-top: needs a terminal; for scripts use `pcmk status --json`\n' });
+  }, 60_000);
 });

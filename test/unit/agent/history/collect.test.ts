@@ -4,10 +4,10 @@
  * archive, and a CTS input read in place.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync, copyFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync, copyFileSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collectHistory, listInputs, openOffline, readInput, selectWindow, showInput } from '../../../../src/agent/history/index.js';
+import { collectHistory, listInputs, newestFirst, openOffline, readInput, readNewestInput, selectWindow, showInput } from '../../../../src/agent/history/index.js';
 import { LocalToolRunner } from '../../../../src/agent/run-tool.js';
 import { buildTimeline, historyLine } from '../../../../src/model/history.js';
 import { CORPUS_SCHEDULER } from '../actions/helpers.js';
@@ -32,6 +32,50 @@ describe('listing', () => {
     expect(selectWindow(refs, { since: (T0 + 150) * 1000 }).map((r) => r.seq)).toEqual([4, 3, 2]);
     expect(selectWindow(refs, { until: (T0 + 150) * 1000 }).map((r) => r.seq)).toEqual([2, 1]);
   });
+});
+
+describe('which input is newest', () => {
+  /** Copies inputs `seqs` of the test directory into a new one, with these file times (s). */
+  const copyWithTimes = (seqs: number[], times: number[]): string => {
+    const d = inputs.temp();
+    seqs.forEach((n, i) => {
+      copyFileSync(path.join(inputs.dir, `pe-input-${n}.bz2`), path.join(d, `pe-input-${n}.bz2`));
+      utimesSync(path.join(d, `pe-input-${n}.bz2`), times[i]!, times[i]!);
+    });
+    return d;
+  };
+
+  it('a copy that did not keep the file times (cp without -p) goes by number', async () => {
+    // Copied in the order 4, 2, 1, 3: the file times say nothing about when the scheduler wrote them.
+    const d = copyWithTimes([1, 2, 3, 4], [T0 + 3, T0 + 2, T0 + 4, T0 + 1]);
+    expect(newestFirst(await listInputs(runner, d, 'x')).map((r) => r.seq)).toEqual([4, 3, 2, 1]);
+    expect((await collectHistory({ runner, host: 'x', dir: d })).map((f) => f.seq)).toEqual([4, 3, 2, 1]);
+  }, 60_000);
+
+  it('a numbering that wrapped (pe-input-series-max) goes by file time', async () => {
+    // Written 2, 3, 4, then 1 after the wrap: times agree with the numbering but for one wrap.
+    const d = copyWithTimes([1, 2, 3, 4], [T0 + 400, T0 + 100, T0 + 200, T0 + 300]);
+    expect(newestFirst(await listInputs(runner, d, 'x')).map((r) => r.seq)).toEqual([1, 4, 3, 2]);
+  });
+
+  it("between hosts, the inputs' own execution dates decide, not the file times of the copies", async () => {
+    // The DC moved: node-a saved #1-#3, then node-b saved #4. node-a's directory was copied last.
+    const a = copyWithTimes([1, 2, 3], [T0 + 1001, T0 + 1002, T0 + 1003]);
+    const b = copyWithTimes([4], [T0 + 500]);
+    const stamp = (file: string, secs: number): void => {
+      execFileSync('bzip2', ['-d', file]);
+      execFileSync('cibadmin', ['--modify', '--xml-text', `<cib execution-date="${secs}"/>`], { env: { ...process.env, CIB_file: file.replace(/\.bz2$/, '') } });
+      execFileSync('bzip2', [file.replace(/\.bz2$/, '')]);
+    };
+    for (const n of [1, 2, 3]) stamp(path.join(a, `pe-input-${n}.bz2`), T0 + 60 * n);
+    stamp(path.join(b, 'pe-input-4.bz2'), T0 + 240);
+    utimesSync(path.join(b, 'pe-input-4.bz2'), T0 + 500, T0 + 500);
+    const newest = await readNewestInput(runner, [
+      { host: 'node-a', dir: a },
+      { host: 'node-b', dir: b },
+    ]);
+    expect(newest?.facts).toMatchObject({ host: 'node-b', seq: 4, timeFrom: 'execution-date', time: new Date((T0 + 240) * 1000).toISOString() });
+  }, 60_000);
 });
 
 describe('the timeline of the four inputs', () => {
