@@ -1,4 +1,4 @@
-import React from 'react';
+import React, { memo } from 'react';
 import { Box } from 'ink';
 import { Text } from './Text.js';
 import type { HeaderModel, Segment } from '../view-models/header.js';
@@ -27,7 +27,8 @@ function Line({ segments, sep, prefix }: { segments: Segment[]; sep: string; pre
   );
 }
 
-export function Header({ model, width }: { model: HeaderModel; width: number }) {
+/** Memoized: a frame that changes neither the model nor the width leaves the header alone. */
+export const Header = memo(function Header({ model, width }: { model: HeaderModel; width: number }) {
   const warnings = model.warnings.slice(0, MAX_WARNINGS);
   if (model.warnings.length > MAX_WARNINGS) {
     warnings[MAX_WARNINGS - 1] = { text: `${warnings[MAX_WARNINGS - 1].text} (+${model.warnings.length - MAX_WARNINGS + 1} more)`, tone: 'error' };
@@ -41,4 +42,4 @@ export function Header({ model, width }: { model: HeaderModel; width: number }) 
       ))}
     </Box>
   );
-}
+});

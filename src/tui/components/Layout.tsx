@@ -89,13 +89,16 @@ export function Layout() {
   ]
     .filter(Boolean)
     .join(' ');
+  // Clipped by line only (overflowY): every line is already cut to the width (each box is the
+  // terminal's width, each text truncates or wraps to it), and Ink's horizontal clip re-slices
+  // every written line on every frame.
   return (
-    <Box flexDirection="column" width={size.columns} height={layout.total} overflow="hidden">
-      <Box height={layout.header} flexDirection="column" overflow="hidden">
+    <Box flexDirection="column" width={size.columns} height={layout.total} overflowY="hidden">
+      <Box height={layout.header} flexDirection="column" overflowY="hidden">
         <Header model={m.header} width={size.columns} />
       </Box>
       <TabBar view={ui.view} detailTitle={ui.detail ? (m.detail?.title ?? null) : null} counts={m.counts} info={info} width={size.columns} />
-      <Box height={layout.body} flexDirection="column" overflow="hidden">
+      <Box height={layout.body} flexDirection="column" overflowY="hidden">
         <Body />
       </Box>
       <Bottom />

@@ -1,10 +1,10 @@
-import React from 'react';
+import React, { memo } from 'react';
 import { Text } from './Text.js';
 import type { StatusLine as Status } from '../state/ui-state.js';
 import { toneStyle, useTheme } from './theme.js';
 
 /** Action progress and results; a failed action shows the tool's error (first line). */
-export function StatusLine({ status, running }: { status: Status | null; running: string | null }) {
+export const StatusLine = memo(function StatusLine({ status, running }: { status: Status | null; running: string | null }) {
   const { color } = useTheme();
   if (!status && !running) return <Text> </Text>;
   const tone = status?.tone ?? 'info';
@@ -16,4 +16,4 @@ export function StatusLine({ status, running }: { status: Status | null; running
       {text}
     </Text>
   );
-}
+});

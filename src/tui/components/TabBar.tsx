@@ -1,4 +1,4 @@
-import React from 'react';
+import React, { memo } from 'react';
 import { Box } from 'ink';
 import { Text } from './Text.js';
 import { VIEWS, type ViewId } from '../keymap.js';
@@ -14,7 +14,8 @@ export interface TabBarProps {
   width: number;
 }
 
-export function TabBar({ view, detailTitle, counts, info, width }: TabBarProps) {
+/** Memoized on its props (`counts` is memoized per snapshot). */
+export const TabBar = memo(function TabBar({ view, detailTitle, counts, info, width }: TabBarProps) {
   const { color } = useTheme();
   return (
     <Box width={width}>
@@ -34,4 +35,4 @@ export function TabBar({ view, detailTitle, counts, info, width }: TabBarProps) 
       </Text>
     </Box>
   );
-}
+});

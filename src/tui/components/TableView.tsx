@@ -1,7 +1,7 @@
-import React, { useMemo } from 'react';
+import React, { memo, useMemo } from 'react';
 import { Box } from 'ink';
 import { Text } from './Text.js';
-import type { Table } from '../view-models/rows.js';
+import type { Row, Table } from '../view-models/rows.js';
 import { contentWidths, formatCells, layoutColumns } from '../view-models/rows.js';
 import type { WindowRange } from '../window.js';
 import { toneStyle, useTheme } from './theme.js';
@@ -18,9 +18,24 @@ export interface TableViewProps {
   empty: string;
 }
 
+/**
+ * One data row: its line already formatted to the column widths. Memoized on plain values, so a
+ * frame re-renders only the rows whose text, selection or highlight changed (a `j` touches two).
+ */
+const TableRow = memo(function TableRow({ line, selected, isChanged, tone }: { line: string; selected: boolean; isChanged: boolean; tone: Row['tone'] }) {
+  const { color } = useTheme();
+  const style = isChanged ? (color ? { color: 'magentaBright', bold: true } : { bold: true }) : toneStyle(tone, color);
+  // Only the selected row keeps its padding (a full-width bar); the others drop trailing
+  // blanks, which keeps Ink's per-frame work small.
+  return (
+    <Text wrap="truncate" inverse={selected} {...style}>
+      {selected ? line : line.trimEnd()}
+    </Text>
+  );
+});
+
 /** A table that renders only its visible window: one header line plus at most `height` rows. */
 export function TableView({ table, width, height, window, changed, empty }: TableViewProps) {
-  const { color } = useTheme();
   const inner = Math.max(1, width - 1);
   const ideal = useMemo(() => contentWidths(table), [table]);
   const widths = useMemo(() => layoutColumns(table.columns, inner, ideal), [table.columns, inner, ideal]);
@@ -37,17 +52,9 @@ export function TableView({ table, width, height, window, changed, empty }: Tabl
         </Text>
       ) : (
         visible.map((row, i) => {
-          const selected = window.start + i === window.cursor;
           const isChanged = changed?.has(row.key) ?? false;
-          const style = isChanged ? (color ? { color: 'magentaBright', bold: true } : { bold: true }) : toneStyle(row.tone, color);
-          // Only the selected row keeps its padding (a full-width bar); the others drop trailing
-          // blanks, which keeps Ink's per-frame work small.
           const line = `${isChanged ? '*' : ' '}${formatCells(row.cells, table.columns, widths)}`;
-          return (
-            <Text key={row.key} wrap="truncate" inverse={selected} {...style}>
-              {selected ? line : line.trimEnd()}
-            </Text>
-          );
+          return <TableRow key={row.key} line={line} selected={window.start + i === window.cursor} isChanged={isChanged} tone={row.tone} />;
         })
       )}
     </Box>

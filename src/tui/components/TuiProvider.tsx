@@ -164,7 +164,10 @@ export function TuiProvider(props: TuiOptions & { children: React.ReactNode }) {
   }, [changed]);
 
   const target = ui.detail ? ui.detail.target : (table.rows[window.cursor]?.target ?? null);
-  const hints = footerHints({ screen: ui.detail ? 'detail' : ui.view, readOnly, target: target?.kind ?? null, travelling, offline });
+  const screen = ui.detail ? 'detail' : ui.view;
+  const targetKind = target?.kind ?? null;
+  // The same array while the keys shown do not change, so the footer is not drawn again per frame.
+  const hints = useMemo(() => footerHints({ screen, readOnly, target: targetKind, travelling, offline }), [screen, readOnly, targetKind, travelling, offline]);
   const counts = useMemo(() => {
     if (!snapshot) return {};
     return {
