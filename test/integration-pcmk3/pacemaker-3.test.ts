@@ -7,7 +7,16 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { knownHosts, members, onNode, root, sandboxNodes, sshConfig } from '../integration/sandbox-env.js';
+import { knownHosts, locate, members, onNode, root, sandboxNodes, sshConfig } from '../integration/sandbox-env.js';
+
+/** The real CLI over SSH to the three members. */
+function pcmk(args: string[]): string {
+  return execFileSync(process.execPath, [path.join(root, 'bin/pcmk.js'), ...args, '--host', members.join(','), '-F', sshConfig, '--known-hosts', knownHosts], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+}
 
 describe('the Pacemaker 3.0 sandbox', () => {
   it('members run Pacemaker 3.0 on Corosync 3.1.9; the remote and guest nodes run pacemaker-remoted 3.0', () => {
@@ -21,11 +30,7 @@ describe('the Pacemaker 3.0 sandbox', () => {
   });
 
   it('pcmk status --json over SSH: every node online with its type, DC on Pacemaker 3.0', () => {
-    const out = execFileSync(
-      process.execPath,
-      [path.join(root, 'bin/pcmk.js'), 'status', '--json', '--host', members.join(','), '-F', sshConfig, '--known-hosts', knownHosts],
-      { cwd: root, encoding: 'utf8', timeout: 120_000 },
-    );
+    const out = pcmk(['status', '--json']);
     const j = JSON.parse(out) as {
       hosts: Array<{ name: string; state: string }>;
       snapshot: { cluster: { pacemakerVersion: string | null; quorate: boolean }; nodes: Array<{ name: string; type: string; online: boolean }> };
@@ -40,5 +45,17 @@ describe('the Pacemaker 3.0 sandbox', () => {
       'remote-1': 'remote:true',
       'guest-1': 'guest:true',
     });
+  });
+
+  it('pcmk move --dry-run over SSH: the agent on a 3.0 member previews the move of dregistry with its plan, and the CIB stays as it was', () => {
+    const from = locate('dregistry')[0]!;
+    const to = members.find((m) => m !== from)!;
+    const before = onNode('cluster-1', ['cibadmin', '--query', '--scope', 'configuration']);
+    const out = pcmk(['move', 'dregistry', to, '--dry-run', '--no-color']);
+    expect(out).toContain(`crm_resource --move --resource dregistry --node ${to}`);
+    expect(out).toContain('Move       dregistry');
+    expect(out).not.toContain('Done');
+    expect(onNode('cluster-1', ['cibadmin', '--query', '--scope', 'configuration'])).toBe(before);
+    expect(locate('dregistry')).toEqual([from]);
   });
 });
