@@ -30,6 +30,28 @@ export default defineConfig({
           // needs, bounded, and a failure is a failure.
         },
       },
+      {
+        // The integration tests that matter, on the Pacemaker 3.0 sandbox (its global setup
+        // replaces the running sandbox with `up --pacemaker 3.0` and takes it down at the end):
+        // reads and a move preview over SSH, actions (move with preview, ban, cleanup, standby),
+        // fencing readiness and one real fence. Run after the integration project, never beside
+        // it. cli-sandbox.test.ts (7 min on 3.0) is left out to keep CI's time.
+        test: {
+          name: 'integration-pcmk3',
+          include: [
+            'test/integration-pcmk3/**/*.test.ts',
+            'test/integration/actions-sandbox.test.ts',
+            'test/integration/fence-readiness.test.ts',
+            'test/integration/fence-real.test.ts',
+          ],
+          globalSetup: ['test/integration-pcmk3/global-setup.ts'],
+          setupFiles: ['test/integration/leave-as-found.ts'],
+          testTimeout: 180_000,
+          env,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

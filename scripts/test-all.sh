@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: Debian packages, type check, unit and conformance tests, then the
-# integration tests on the real sandbox cluster (brought up and down by the integration setup).
+# integration tests on the real sandbox cluster (brought up and down by the integration setup),
+# then the integration tests that matter again on the Pacemaker 3.0 sandbox (integration-pcmk3).
 # Prints one closing line "N passed, N failed" over everything.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,8 @@ bash scripts/install-deps.sh || fail "could not install the Debian packages"
 # Pacemaker 2.0.5 and 3.0 beside the installed 2.1.5, for the conformance tests (built once, cached
 # outside the repository); the conformance tests fail, not skip, when a version cannot run.
 bash scripts/version-roots.sh || fail "could not build the Pacemaker version roots (scripts/version-roots.sh)"
+# The system of the Pacemaker 3.0 sandbox's nodes (test/sandbox/README.md), from the trixie root.
+bash scripts/version-roots.sh --node || fail "could not build the Pacemaker 3.0 node root (scripts/version-roots.sh --node)"
 export PCMK_REQUIRE_VERSION_ROOTS=1
 [ -d node_modules ] || npm ci || fail "npm ci failed"
 npm run --silent build || fail "build failed"
@@ -30,6 +33,9 @@ PCMK_TEST_TOTALS_FILE="$out/unit.json" npx vitest run --project unit --reporter=
 unit=$?
 PCMK_TEST_TOTALS_FILE="$out/integration.json" npx vitest run --project integration --reporter=default --reporter=./$totals
 integration=$?
-[ $unit = 0 ] && [ $integration = 0 ] || status=1
-node scripts/test-totals.mjs "$out/unit.json=$unit" "$out/integration.json=$integration" || status=1
+# After the integration project, never beside it: its setup replaces the sandbox with the 3.0 one.
+PCMK_TEST_TOTALS_FILE="$out/integration-pcmk3.json" npx vitest run --project integration-pcmk3 --reporter=default --reporter=./$totals
+pcmk3=$?
+[ $unit = 0 ] && [ $integration = 0 ] && [ $pcmk3 = 0 ] || status=1
+node scripts/test-totals.mjs "$out/unit.json=$unit" "$out/integration.json=$integration" "$out/integration-pcmk3.json=$pcmk3" || status=1
 exit $status

@@ -8,9 +8,16 @@
 # Root only (debootstrap and chroot). Each root is about 300 MB (package caches removed); a build takes one to several minutes.
 # Inside each root, the root's own path is a link to "/", so a file under the root has the same
 # absolute path inside and outside it (the agent's tool prefix "chroot ROOT" reads CIB files there).
+#
+#   version-roots.sh            the conformance roots (bullseye, trixie)
+#   version-roots.sh --node     trixie, and trixie-node: the trixie root plus what a Pacemaker 3.0 sandbox
+#                               node runs (the sandbox's `up --pacemaker 3.0`; about 700 MB)
 set -euo pipefail
 ROOTS=${PCMK_VERSION_ROOTS:-/var/cache/pcmk-console/roots}
 SUITES=(bullseye trixie)
+# What a sandbox node runs besides pacemaker-cli-utils (test/sandbox/sandbox.sh and lib/ inside the node).
+NODE_PACKAGES=(pacemaker corosync resource-agents fence-agents-ipmilan ipmitool openssh-server iproute2 procps
+  psmisc util-linux python3 nodejs)
 
 mirror() {
   if [ -n "${PCMK_DEBIAN_MIRROR:-}" ]; then echo "$PCMK_DEBIAN_MIRROR"; return; fi
@@ -50,6 +57,44 @@ build() {
   echo "version-roots: $suite ready in $((SECONDS - started)) s: $(cat "$root/.pcmk-version-root")"
 }
 
+# trixie-node: a copy of the trixie root with the node packages installed by apt inside it.
+# pacemaker-remote conflicts with pacemaker as a package; its one binary is extracted beside them.
+node_complete() {
+  local root=$ROOTS/trixie-node
+  [ -f "$root/.pcmk-version-root" ] && chroot "$root" pacemakerd --version >/dev/null 2>&1 \
+    && [ -x "$root/usr/sbin/pacemaker-remoted" ] && chroot "$root" node --version >/dev/null 2>&1
+}
+
+build_node() {
+  local root=$ROOTS/trixie-node tmp=$ROOTS/.trixie-node.building log=$ROOTS/.trixie-node.log started=$SECONDS
+  rm -rf "$tmp" "$root"
+  echo "version-roots: building trixie-node into $root (from the trixie root)"
+  cp -a "$ROOTS/trixie" "$tmp"
+  ln -sfn / "$tmp$root"
+  rm -f "$tmp$ROOTS/trixie"
+  # no service starts while installing
+  printf '#!/bin/sh\nexit 101\n' >"$tmp/usr/sbin/policy-rc.d"; chmod 0755 "$tmp/usr/sbin/policy-rc.d"
+  mount -t proc proc "$tmp/proc"
+  local rc=0
+  {
+    chroot "$tmp" apt-get update &&
+    DEBIAN_FRONTEND=noninteractive nice chroot "$tmp" apt-get install -y --no-install-recommends "${NODE_PACKAGES[@]}" &&
+    chroot "$tmp" sh -c 'cd /tmp && apt-get download pacemaker-remote && dpkg-deb -x pacemaker-remote_*.deb /tmp/remote &&
+      install -m 0755 /tmp/remote/usr/sbin/pacemaker-remoted /usr/sbin/pacemaker-remoted && rm -rf /tmp/remote /tmp/*.deb'
+  } >"$log" 2>&1 || rc=$?
+  umount "$tmp/proc"
+  if [ "$rc" != 0 ]; then
+    echo "version-roots: trixie-node failed; last lines of $log:" >&2
+    tail -n 20 "$log" >&2
+    return 1
+  fi
+  rm -f "$tmp/usr/sbin/policy-rc.d" "$tmp"/var/cache/apt/archives/*.deb
+  rm -rf "$tmp"/var/lib/apt/lists/*
+  mv "$tmp" "$root"
+  chroot "$root" pacemakerd --version | head -n 1 >"$root/.pcmk-version-root"
+  echo "version-roots: trixie-node ready in $((SECONDS - started)) s: $(cat "$root/.pcmk-version-root")"
+}
+
 if [ "$(id -u)" != 0 ]; then
   echo "version-roots: building roots needs root (debootstrap, chroot)" >&2
   exit 1
@@ -60,6 +105,8 @@ if ! command -v debootstrap >/dev/null; then
     || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null; }
 fi
 mkdir -p "$ROOTS"
+# the node root is made from the trixie root only
+[ "${1:-}" = --node ] && SUITES=(trixie)
 for s in "${SUITES[@]}"; do
   if complete "$ROOTS/$s"; then
     echo "version-roots: $s present: $(cat "$ROOTS/$s/.pcmk-version-root")"
@@ -67,3 +114,10 @@ for s in "${SUITES[@]}"; do
     build "$s"
   fi
 done
+if [ "${1:-}" = --node ]; then
+  if node_complete; then
+    echo "version-roots: trixie-node present: $(cat "$ROOTS/trixie-node/.pcmk-version-root")"
+  else
+    build_node
+  fi
+fi

@@ -491,7 +491,8 @@ describe('changes over SSH', () => {
 
     const text = await pcmk(['history', '--since', since, '--resource', 'dregistry', ...ssh], { timeoutMs: 300_000 });
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout).toMatch(new RegExp(`#${e[move]!.facts.seq} DC \\S+: .*dregistry moved ${from} -> ${to}.*config changed by root via crm_resource .*\\+cli-prefer-dregistry`));
+    // The CIB names the client that changed it: crm_resource on 2.1, the user (root) on 3.0.
+    expect(text.stdout).toMatch(new RegExp(`#${e[move]!.facts.seq} DC \\S+: .*dregistry moved ${from} -> ${to}.*config changed by root via (?:crm_resource|root) .*\\+cli-prefer-dregistry`));
 
     const show = await pcmk(['history', 'show', `${e[move]!.facts.host}:${e[move]!.facts.seq}`, '--no-color', ...ssh], { timeoutMs: 120_000 });
     expect(show.code, show.stderr).toBe(0);

@@ -2,7 +2,9 @@
 # The sandbox cluster: a real Pacemaker/Corosync cluster (3 members, a remote node, a guest node,
 # IPMI BMCs, sshd per node) built from namespaces on this machine. Run as root.
 #
-#   sandbox.sh up [--bundle] | down | status
+#   sandbox.sh up [--bundle] [--pacemaker 3.0] | down | status
+#                 --pacemaker 3.0: nodes run Debian 13's Pacemaker 3.0 and Corosync 3.1.9 from a
+#                 cached trixie root (scripts/version-roots.sh --node) instead of this machine's 2.1
 #   sandbox.sh exec NODE -- COMMAND...        run inside a node (no ssh)
 #   sandbox.sh ssh NODE [COMMAND...]          ssh into a node with the generated config
 #   sandbox.sh power NODE on|off|cycle|reset|status   through the node's BMC (ipmitool lanplus -C 3)
@@ -263,8 +265,20 @@ graphroot = "/var/lib/containers/storage"
 END
 }
 
+# Owner of the cluster daemons' files, numeric, as the nodes' system knows them (with a node root,
+# its hacluster and haclient need not have this machine's ids).
+pcmk_owner() {
+    local etc=${NODE_ROOT:-}/etc u g
+    u=$(awk -F: '$1 == "hacluster" { print $3 }' "$etc/passwd")
+    g=$(awk -F: '$1 == "haclient" { print $3 }' "$etc/group")
+    [ -n "$u" ] && [ -n "$g" ] || die "no hacluster user or haclient group in $etc"
+    echo "$u $g"
+}
+
 prepare_state() {
-    local h hd d kh
+    local h hd d kh hu hg owner
+    owner=$(pcmk_owner) || exit 1
+    read -r hu hg <<< "$owner"
     if findmnt -rn -o TARGET | grep -qE "^$STATE(/|$)"; then die "mounts remain below $STATE after down"; fi
     mkdir -p "$STATE"
     rm -rf "$STATE/hosts" "$STATE/ns" "$STATE/ocf" "$STATE/bin" "$STATE/ssh_config" "$STATE/known_hosts" \
@@ -282,11 +296,11 @@ prepare_state() {
         mkdir -p "$hd"/{etc/corosync,etc/pacemaker,etc/ssh,var/lib/corosync,var/lib/containers,var/log/corosync,var/log/sandbox,var/log/crmsh,units}
         install -d -m 0700 "$hd/var/lib/pcsd" "$hd/var/log/pcsd" "$hd/root" "$hd/root/.ssh"
         install -d -m 1777 "$hd/tmp"
-        install -d -o hacluster -g haclient -m 0750 "$hd/var/lib/pacemaker" "$hd"/var/lib/pacemaker/{cib,pengine,blackbox,cores}
-        install -d -o hacluster -g haclient -m 0770 "$hd/var/log/pacemaker" "$hd/var/log/pacemaker/bundles"
+        install -d -o "$hu" -g "$hg" -m 0750 "$hd/var/lib/pacemaker" "$hd"/var/lib/pacemaker/{cib,pengine,blackbox,cores}
+        install -d -o "$hu" -g "$hg" -m 0770 "$hd/var/log/pacemaker" "$hd/var/log/pacemaker/bundles"
         [ -d /etc/corosync/uidgid.d ] && cp -a /etc/corosync/uidgid.d "$hd/etc/corosync/"
         corosync_conf > "$hd/etc/corosync/corosync.conf"
-        install -o root -g haclient -m 0640 "$STATE/authkey" "$hd/etc/pacemaker/authkey"
+        install -o root -g "$hg" -m 0640 "$STATE/authkey" "$hd/etc/pacemaker/authkey"
         hosts_file > "$hd/etc/hosts"
         echo "$h" > "$hd/etc/hostname"
         echo "nameserver 127.0.0.1" > "$hd/etc/resolv.conf"
@@ -301,7 +315,7 @@ prepare_state() {
         install -m 0600 "$STATE/id_ed25519.pub" "$hd/root/.ssh/authorized_keys"
         for d in .bashrc .profile; do [ -f "/etc/skel/$d" ] && cp "/etc/skel/$d" "$hd/root/"; done
         if [ "$(host_kind "$h")" = member ]; then
-            install -o hacluster -g haclient -m 0600 "$STATE/cib.xml" "$hd/var/lib/pacemaker/cib/cib.xml"
+            install -o "$hu" -g "$hg" -m 0600 "$STATE/cib.xml" "$hd/var/lib/pacemaker/cib/cib.xml"
             for d in "${GUESTS[@]}"; do : > "$hd/guest-$d.net"; done
         fi
         [ "$(host_kind "$h")" != guest ] && write_ipmi_conf "$h"
@@ -343,14 +357,14 @@ setup_network() {
 }
 
 setup_namespaces() {
-    local h
+    local h root=${1:-}
     mount --bind "$NS_DIR" "$NS_DIR"
     mount --make-private "$NS_DIR"
     for h in $(booted_hosts); do
         : > "$NS_DIR/$h.mnt"; : > "$NS_DIR/$h.uts"
         nsenter --net="/run/netns/$(netns_of "$h")" \
             unshare --mount="$NS_DIR/$h.mnt" --uts="$NS_DIR/$h.uts" --propagation private \
-            bash "$SB_DIR/lib/ns-setup.sh" "$h" || die "namespace setup of $h failed"
+            env SANDBOX_NODE_ROOT="$root" bash "$SB_DIR/lib/ns-setup.sh" "$h" || die "namespace setup of $h failed"
     done
 }
 
@@ -405,20 +419,38 @@ check_settled() {
 
 cmd_up() {
     require_root; check_state_path
-    local t0 t1 t2 t3 h bundle=0
-    for a in "$@"; do
-        case "$a" in --bundle) bundle=1 ;; *) die "unknown option $a" ;; esac
+    local t0 t1 t2 t3 h bundle=0 version=2.1 root=""
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            --bundle) bundle=1 ;;
+            --pacemaker) version=${2:-}; shift ;;
+            --pacemaker=*) version=${1#*=} ;;
+            *) die "unknown option $1" ;;
+        esac
+        shift
     done
     [ "${PCMK_SANDBOX_BUNDLE:-0}" = 1 ] && bundle=1
+    case "$version" in
+        2.1) ;;
+        3.0) root=$NODE_ROOTS/trixie-node
+             [ "$bundle" = 1 ] && die "--bundle: not with --pacemaker 3.0 (see test/sandbox/README.md)" ;;
+        *) die "--pacemaker: 2.1 (this machine's) or 3.0, not '$version'" ;;
+    esac
     t0=$(now_ms)
     cmd_down 2> /dev/null
     [ -n "$CG" ] || die "no cgroup v2 hierarchy (need cgroup.kill, Linux >= 5.14)"
     mkdir -p "$STATE"
     if [ "$bundle" = 1 ]; then ensure_packages podman runc conmon; else ensure_packages; fi
-    ensure_remoted
-    prepare_state
+    if [ -n "$root" ]; then
+        log "node root $root (Pacemaker $version)"
+        PCMK_VERSION_ROOTS=$NODE_ROOTS bash "$PROJECT_DIR/scripts/version-roots.sh" --node >&2 \
+            || die "no node root for Pacemaker $version (scripts/version-roots.sh --node)"
+    else
+        ensure_remoted
+    fi
+    NODE_ROOT=$root prepare_state
     setup_network
-    setup_namespaces
+    setup_namespaces "$root"
     start_bmcs
     t1=$(now_ms)
     log "prepared in $(( (t1 - t0) / 1000 )).$(( (t1 - t0) % 1000 / 100 ))s; powering on $(booted_hosts)"

@@ -6,7 +6,7 @@
 set -eu
 . "$(dirname "$0")/common.sh"
 PW=$(cat "$STATE/ipmi_password")
-FEATURES=$(pacemakerd --features 2>/dev/null | sed -n 's/.*Supporting v\([0-9.]*\).*/\1/p' | head -n1)
+FEATURES=$(${NODE_ROOT:+chroot "$NODE_ROOT"} pacemakerd --features 2>/dev/null | sed -n 's/.*Supporting v\([0-9.]*\).*/\1/p' | head -n1)
 FEATURES=${FEATURES:-3.16.1}
 
 nv() { echo "          <nvpair id=\"$1-$2\" name=\"$2\" value=\"$3\"/>"; }

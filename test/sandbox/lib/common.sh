@@ -14,6 +14,8 @@ IPMI_USER=admin
 POST_DELAY=${PCMK_SANDBOX_POST_DELAY:-10}
 SB_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 NS_DIR=$STATE/ns
+# Cached Debian roots (scripts/version-roots.sh); trixie-node is the system of `up --pacemaker 3.0`.
+NODE_ROOTS=${PCMK_VERSION_ROOTS:-/var/cache/pcmk-console/roots}
 # The project checkout (its scripts and dist/pcmk-agent.cjs are run inside the nodes).
 PROJECT_DIR=$(cd "$SB_DIR/../.." && pwd)
 

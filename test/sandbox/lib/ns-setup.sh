@@ -2,11 +2,32 @@
 # Runs once per host at `up`, inside the host's new persistent mount and UTS namespaces (and its
 # network namespace): sets the hostname and bind-mounts the host's private tree over the system
 # paths the cluster daemons write to. Everything here stays inside the host's mount namespace.
+# With SANDBOX_NODE_ROOT (up --pacemaker 3.0), the namespace first pivots into that root (the
+# node's own system: another Debian, another Pacemaker), then gets the same private tree on top.
 set -eu
 . "$(dirname "$0")/common.sh"
 H=$1
 HD=$(host_dir "$H")
 [ "$(readlink /proc/self/ns/mnt)" != "$(readlink /proc/1/ns/mnt)" ] || die "ns-setup: refusing to run in the root mount namespace"
+
+# The node's own system: the root (shared by all nodes, like the host's own files), with the host's
+# /dev, /proc, /sys, the sandbox state, the project (its scripts run inside) and the network
+# namespace handles at their usual paths. The old root is dropped.
+enter_node_root() {
+    local r=$1 new=$1 d
+    [ -x "$r/usr/sbin/pacemakerd" ] || die "ns-setup: $r is not a node root (no pacemakerd)"
+    mount --bind "$r" "$new"
+    for d in /dev /proc /sys "$STATE" "$PROJECT_DIR" /run/netns; do
+        mkdir -p "$new$d"
+        mount --rbind "$d" "$new$d"
+    done
+    cd "$new"
+    mkdir -p .oldroot
+    pivot_root . .oldroot
+    cd /
+    umount -l /.oldroot
+}
+[ -n "${SANDBOX_NODE_ROOT:-}" ] && enter_node_root "$SANDBOX_NODE_ROOT"
 
 # A member keeps a handle on every guest's network namespace (the guest is built inside it).
 if [ "$(host_kind "$H")" = member ]; then

@@ -6,7 +6,9 @@
  *  - a ban of a promoted role: `--master` on 2.0 (no `--promoted` there), `--promoted` from 2.1;
  *    the constraint lands in the CIB (upgraded to that version's newest schema) with the role name
  *    of that schema: Master on 2.0, Promoted from 2.1;
- *  - the preview's locate: `--output-as=xml` from 2.1, the text of 2.0's crm_resource.
+ *  - the preview's locate: `--output-as=xml` from 2.1, the text of 2.0's crm_resource;
+ *  - the preview's allocation scores: every score line of that version's crm_simulate is read
+ *    (3.0 prints them as list items, "  * pcmk__primitive_assign: ...").
  */
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +18,7 @@ import { CRM_MON_ARGS } from '../../../../src/agent/parse/crm-mon.js';
 import { buildSnapshot, captured } from '../../../../src/agent/snapshot.js';
 import { planBan, promotedOption, type ActionPlan } from '../../../../src/agent/actions/plan.js';
 import { Workspace } from '../../../../src/agent/actions/preview.js';
+import { parseAllocationScores } from '../../../../src/agent/parse/scores.js';
 import { LocalToolRunner } from '../../../../src/agent/run-tool.js';
 import { crmMon, ctsDir, itOn, PACEMAKERS } from '../../cts-harness.js';
 
@@ -61,6 +64,32 @@ for (const pcmk of PACEMAKERS) {
         await ws.dispose();
       }
       expect(ran.at(-1)).toMatch(pcmk.series === '2.0' ? /--locate --resource p_dummy1$/ : /--output-as=xml$/);
+    });
+  });
+
+  describe(`the preview reads the allocation scores of Pacemaker ${pcmk.series}'s crm_simulate`, () => {
+    itOn(pcmk, 'every score line of a regression CIB, with its value', 60_000, async () => {
+      const dir = mkdtempSync(path.join(pcmk.root ? path.join(pcmk.root, 'tmp') : os.tmpdir(), 'pcmk-versions-'));
+      dirs.push(dir);
+      const cib = path.join(dir, 'cib.xml');
+      copyFileSync(path.join(ctsDir, FILE), cib);
+      const runner = new LocalToolRunner(pcmk.root ? ['chroot', pcmk.root] : []);
+      const ws = await Workspace.create(runner, []);
+      let scores;
+      try {
+        scores = await ws.scores(cib);
+      } finally {
+        await ws.dispose();
+      }
+      // The same crm_simulate's text, read here line by line: "... RESOURCE allocation score on NODE: VALUE".
+      const text = (await runner.run('crm_simulate', ['--show-scores', '--run', '--xml-file', cib])).stdout;
+      const expected: Record<string, Record<string, number>> = {};
+      for (const m of text.matchAll(/ (\S+) allocation score on (\S+): (\S+)$/gm)) {
+        (expected[m[1]!] ??= {})[m[2]!] = m[3] === '-INFINITY' ? Number.NEGATIVE_INFINITY : m[3] === 'INFINITY' ? Number.POSITIVE_INFINITY : Number(m[3]);
+      }
+      expect(Object.keys(expected).length).toBeGreaterThan(3);
+      expect(scores).toEqual(expected);
+      expect(parseAllocationScores(text)).toEqual(expected);
     });
   });
 }
