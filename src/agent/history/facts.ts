@@ -57,7 +57,11 @@ export function timesFollowNumbers(refs: readonly SchedulerInputRef[]): boolean 
  */
 export function newestFirst(refs: SchedulerInputRef[]): SchedulerInputRef[] {
   const byHost = new Map<string, SchedulerInputRef[]>();
-  for (const r of refs) byHost.set(r.host, [...(byHost.get(r.host) ?? []), r]);
+  for (const r of refs) {
+    const list = byHost.get(r.host);
+    if (list) list.push(r);
+    else byHost.set(r.host, [r]);
+  }
   return [...byHost.values()].flatMap((list) =>
     timesFollowNumbers(list) ? list.sort((a, b) => fileTime(b) - fileTime(a) || b.seq - a.seq) : list.sort((a, b) => b.seq - a.seq || fileTime(b) - fileTime(a)),
   );
