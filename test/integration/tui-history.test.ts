@@ -33,7 +33,7 @@ function pcmk(args: string[], timeoutMs = 240_000): Promise<{ code: number; out:
 function historyRows(f: Frame): Array<{ line: number; label: string; text: string }> {
   const out: Array<{ line: number; label: string; text: string }> = [];
   f.lines.forEach((l, i) => {
-    const m = /^[ *]?(\d\d:\d\d:\d\d) +>?#(\S+) +\S+ +(.*)$/.exec(l);
+    const m = /^[ *]?(?:\d{4}-\d\d-\d\d )?(\d\d:\d\d:\d\d) +>?#(\S+) +\S+ +(.*)$/.exec(l);
     if (m) out.push({ line: i, label: m[2]!, text: m[3]! });
   });
   return out;

@@ -14,7 +14,7 @@ const S = 'offline';
 const { startTop, waitScreen, keys, capture, close, violations, quitting, tmux, at } = topConsole('pcmk-tui-offline');
 let dir = '';
 
-const rowsOf = (f: Frame): string[] => f.lines.flatMap((l) => /^[ *]?\d\d:\d\d:\d\d +>?(#\d+)/.exec(l)?.[1] ?? []);
+const rowsOf = (f: Frame): string[] => f.lines.flatMap((l) => /^[ *]?(?:\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d +>?(#\d+)/.exec(l)?.[1] ?? []);
 const warning = (f: Frame, re: RegExp): string => f.lines.find((l) => re.test(l)) ?? '';
 
 beforeAll(() => {
