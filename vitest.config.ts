@@ -52,6 +52,21 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // A rolling upgrade half done (`up --mixed`: cluster-3 on Pacemaker 3.0, the rest on 2.1):
+        // the mix runs, reads warn with each node's release, changes go through either version.
+        // Its global setup replaces the running sandbox: run it after the two projects above.
+        test: {
+          name: 'integration-mixed',
+          include: ['test/integration-mixed/**/*.test.ts'],
+          globalSetup: ['test/integration-mixed/global-setup.ts'],
+          setupFiles: ['test/integration/leave-as-found.ts'],
+          testTimeout: 180_000,
+          env,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: Debian packages, type check, unit and conformance tests, then the
 # integration tests on the real sandbox cluster (brought up and down by the integration setup),
-# then the integration tests that matter again on the Pacemaker 3.0 sandbox (integration-pcmk3).
+# then the integration tests that matter again on the Pacemaker 3.0 sandbox (integration-pcmk3), then
+# the mixed-version sandbox of a rolling upgrade (integration-mixed).
 # Prints one closing line "N passed, N failed" over everything.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +37,9 @@ integration=$?
 # After the integration project, never beside it: its setup replaces the sandbox with the 3.0 one.
 PCMK_TEST_TOTALS_FILE="$out/integration-pcmk3.json" npx vitest run --project integration-pcmk3 --reporter=default --reporter=./$totals
 pcmk3=$?
-[ $unit = 0 ] && [ $integration = 0 ] && [ $pcmk3 = 0 ] || status=1
-node scripts/test-totals.mjs "$out/unit.json=$unit" "$out/integration.json=$integration" "$out/integration-pcmk3.json=$pcmk3" || status=1
+# Then a rolling upgrade half done: cluster-3 on 3.0, the rest on 2.1 (up --mixed).
+PCMK_TEST_TOTALS_FILE="$out/integration-mixed.json" npx vitest run --project integration-mixed --reporter=default --reporter=./$totals
+mixed=$?
+[ $unit = 0 ] && [ $integration = 0 ] && [ $pcmk3 = 0 ] && [ $mixed = 0 ] || status=1
+node scripts/test-totals.mjs "$out/unit.json=$unit" "$out/integration.json=$integration" "$out/integration-pcmk3.json=$pcmk3" "$out/integration-mixed.json=$mixed" || status=1
 exit $status

@@ -58,7 +58,7 @@ export function fingerprint(raw: RawOutputs): string {
   const part = (r: RawOutputs[keyof RawOutputs]): string => (r ? (r.ok ? r.stdout : `!${r.skipped ?? r.error?.message ?? ''}`) : '');
   const mon = part(raw.crmMon).replace(/<last_update [^>]*>/, '');
   // Timestamps in error messages (durations) do not appear: ToolError messages carry no times.
-  return [mon, part(raw.cib), part(raw.cibVersion), part(raw.cmapctl), part(raw.quorumtool), part(raw.cfgtool)].join('\u0000');
+  return [mon, part(raw.cib), part(raw.cibVersion), part(raw.cmapctl), part(raw.quorumtool), part(raw.cfgtool), part(raw.version)].join('\u0000');
 }
 
 export function createAgent(opts: AgentOptions = {}): Agent {

@@ -55,6 +55,30 @@ async function attempt(runner: ToolRunner, tool: string, args: string[], opts: {
   }
 }
 
+/** The crm_mon XML API version of a crm_mon result (each Pacemaker release has its own), or null. */
+function apiOf(r: ToolResult | undefined): string | null {
+  return r?.ok ? (/<pacemaker-result[^>]*\bapi-version="([^"]+)"/.exec(r.stdout.slice(0, 300))?.[1] ?? null) : null;
+}
+
+/** Per runner: its `crm_mon --version`, and the XML API version its crm_mon spoke at that time. */
+const versions = new WeakMap<ToolRunner, { result: ToolResult; api: string | null }>();
+
+/**
+ * The host's `crm_mon --version`: run beside the first crm_mon read of a runner, then again only
+ * when the XML API version of its crm_mon changes (the node was upgraded under a running watch).
+ */
+async function collectVersion(runner: ToolRunner, mon: Promise<ToolResult | undefined>, timeoutMs: number): Promise<ToolResult> {
+  const known = versions.get(runner);
+  if (known) {
+    const api = apiOf(await mon);
+    if (api === null || api === known.api) return known.result;
+    versions.delete(runner);
+  }
+  const [r, m] = await Promise.all([attempt(runner, 'crm_mon', ['--version'], { timeoutMs }), mon]);
+  if (r.ok) versions.set(runner, { result: r, api: apiOf(m) });
+  return r;
+}
+
 /** Legacy Pacemaker 1.1 crm_mon rejects --output-as; detect that from its usage error. */
 function looksLikeUnknownOption(r: ToolResult): boolean {
   if (r.ok || !r.error || r.error.failure !== 'exit') return false;
@@ -123,8 +147,9 @@ export async function collectRaw(opts: CollectOptions): Promise<RawOutputs> {
   const parts = new Set(opts.parts ?? ALL_PARTS);
   const corosync = parts.has('corosync') && !opts.cibFile;
   const none = Promise.resolve(undefined);
-  const [crmMon, cib, cibVersion, cmapctl, quorumtool, cfgtool] = await Promise.all([
-    parts.has('status') ? collectCrmMon(runner, env, timeoutMs) : none,
+  const mon = parts.has('status') ? collectCrmMon(runner, env, timeoutMs) : none;
+  const [crmMon, cib, cibVersion, cmapctl, quorumtool, cfgtool, version] = await Promise.all([
+    mon,
     parts.has('config') ? attempt(runner, 'cibadmin', ['--query', '--scope', 'configuration'], { timeoutMs, env }) : none,
     // The <cib> element alone: epoch, num_updates, admin_epoch, dc-uuid, without the status section.
     !parts.has('status') && !parts.has('config')
@@ -136,8 +161,10 @@ export async function collectRaw(opts: CollectOptions): Promise<RawOutputs> {
     // corosync-quorumtool -s exits 2 when the partition has no quorum; that output is still valid.
     corosync ? attempt(runner, 'corosync-quorumtool', ['-s'], { timeoutMs, okExitCodes: [2] }) : none,
     corosync ? attempt(runner, 'corosync-cfgtool', ['-s'], { timeoutMs }) : none,
+    // The release of the host's tools (a CIB file is read with whatever tools: no version).
+    parts.has('status') && !opts.cibFile ? collectVersion(runner, mon, timeoutMs) : none,
   ]);
-  const raw: RawOutputs = { crmMon, cib, cibVersion, cmapctl, quorumtool, cfgtool };
+  const raw: RawOutputs = { crmMon, cib, cibVersion, cmapctl, quorumtool, cfgtool, version };
   if (opts.cibFile && parts.has('corosync')) {
     raw.cmapctl = skipped('corosync-cmapctl');
     raw.quorumtool = skipped('corosync-quorumtool');

@@ -31,6 +31,14 @@ export interface RawOutputs {
   cmapctl?: ToolResult;
   quorumtool?: ToolResult;
   cfgtool?: ToolResult;
+  /** `crm_mon --version` of the host's own tools (collect.ts runs it once per runner and release). */
+  version?: ToolResult;
+}
+
+/** "3.0.0" from `crm_mon --version` ("Pacemaker 3.0.0\nWritten by ..."), or null. */
+export function parseToolsVersion(r: ToolResult | undefined): string | null {
+  if (!r?.ok) return null;
+  return /^Pacemaker (\d+\.\d+\S*)/m.exec(r.stdout)?.[1] ?? null;
 }
 
 export interface BuildOptions {
@@ -236,12 +244,17 @@ export function buildSnapshot(raw: RawOutputs, opts: BuildOptions = {}): Cluster
   cluster.name = cib?.clusterName ?? corosync?.clusterName ?? null;
   cluster.cibVersion = cib?.cibVersion ?? (raw.cibVersion?.ok ? parseCibVersion(raw.cibVersion.stdout) : null);
 
+  // The node these tools ran on (corosync's local member, or the host itself) runs their release.
+  const toolsVersion = parseToolsVersion(raw.version);
+  const self = corosync?.members.find((m) => m.local)?.name ?? opts.source;
+  const nodes = (mon?.nodes ?? []).map((n) => (toolsVersion && n.name === self ? { ...n, pacemakerVersion: toolsVersion } : n));
+
   return {
     schema: SNAPSHOT_SCHEMA,
     takenAt: now.toISOString(),
     source: opts.source ?? 'local',
     cluster,
-    nodes: mon?.nodes ?? [],
+    nodes,
     resources: mergeTrees(mon?.tree ?? [], cib?.resources ?? []),
     instances: mon?.instances ?? [],
     failures: mon?.failures ?? [],
@@ -253,6 +266,7 @@ export function buildSnapshot(raw: RawOutputs, opts: BuildOptions = {}): Cluster
     constraints: cib?.constraints ?? { location: [], order: [], colocation: [], sets: {} },
     bans: mon?.bans ?? [],
     corosync,
+    toolsVersion,
     sources,
     warnings,
   };

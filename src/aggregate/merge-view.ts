@@ -177,6 +177,28 @@ function partitionKey(h: HostSummary): string {
 }
 
 /** Merges the hosts' states into one view. Pure. */
+/** The last copy withNodeVersions made of a snapshot, with the versions it added (one per snapshot). */
+const versioned = new WeakMap<ClusterSnapshot, { key: string; copy: ClusterSnapshot }>();
+
+/**
+ * The shown snapshot with each node's Pacemaker release as the hosts on those nodes read it (every
+ * host knows only its own: in a rolling upgrade they differ). Pure; the same copy while nothing
+ * changes, so a view that compares snapshots by identity does not redraw.
+ */
+export function withNodeVersions(shown: ClusterSnapshot, all: readonly ClusterSnapshot[]): ClusterSnapshot {
+  const known = new Map<string, string>();
+  for (const s of all) for (const n of s.nodes) if (n.pacemakerVersion) known.set(n.name, n.pacemakerVersion);
+  const add = shown.nodes.filter((n) => !n.pacemakerVersion && known.has(n.name)).map((n) => [n.name, known.get(n.name)!]);
+  if (!add.length) return shown;
+  const key = JSON.stringify(add);
+  const last = versioned.get(shown);
+  if (last?.key === key) return last.copy;
+  const versions = new Map(add as Array<[string, string]>);
+  const copy = { ...shown, nodes: shown.nodes.map((n) => (versions.has(n.name) ? { ...n, pacemakerVersion: versions.get(n.name)! } : n)) };
+  versioned.set(shown, { key, copy });
+  return copy;
+}
+
 export function mergeView(hosts: HostStatus[], opts: MergeOptions = {}): ClusterView {
   const summaries = hosts.map((h) => summarize(h, opts));
   const byName = new Map(hosts.map((h) => [h.name, h]));
@@ -290,7 +312,8 @@ export function mergeView(hosts: HostStatus[], opts: MergeOptions = {}): Cluster
     else if (best.h.quorate === true) why.push('quorate');
     else if (best.h.quorate === false) why.push('without quorum');
     if (best.ownDc) why.push("the DC's own view");
-    primary = { host: best.h.name, snapshot: best.snap, reason: why.join(', '), fresh: best.h.fresh };
+    const all = hosts.flatMap((h) => (h.snapshot ? [h.snapshot] : []));
+    primary = { host: best.h.name, snapshot: withNodeVersions(best.snap, all), reason: why.join(', '), fresh: best.h.fresh };
   }
   if (!voters.length && hosts.length) {
     issues.push({

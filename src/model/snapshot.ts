@@ -47,6 +47,11 @@ export interface ClusterNode {
    * 2.1.5, "3.20.0" for 3.0); null for remote and guest nodes, offline nodes and older crm_mon.
    */
   featureSet: string | null;
+  /**
+   * The Pacemaker release the node runs ("3.0.0"), known when the console read the cluster on that
+   * node (its own tools, ClusterSnapshot.toolsVersion); absent otherwise.
+   */
+  pacemakerVersion?: string;
   /** For guest nodes: the node where the container resource runs (null when not running). */
   host: string | null;
   /** For guest nodes: the container resource id (a primitive, or a bundle replica's container). */
@@ -377,6 +382,12 @@ export interface ClusterSnapshot {
   bans?: ResourceBan[];
   /** null when corosync tools are absent (e.g. on a pacemaker_remote node); see sources. */
   corosync: CorosyncInfo | null;
+  /**
+   * The Pacemaker release of the tools that read this snapshot, on the host that read it
+   * (`crm_mon --version`: "3.0.0"), which in a rolling upgrade differs from node to node. Null for a
+   * CIB file or when unknown; absent in snapshots of agents that predate it.
+   */
+  toolsVersion?: string | null;
   sources: SourceStatus[];
   warnings: SnapshotWarning[];
 }

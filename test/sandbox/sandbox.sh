@@ -2,9 +2,11 @@
 # The sandbox cluster: a real Pacemaker/Corosync cluster (3 members, a remote node, a guest node,
 # IPMI BMCs, sshd per node) built from namespaces on this machine. Run as root.
 #
-#   sandbox.sh up [--bundle] [--pacemaker 3.0] | down | status
+#   sandbox.sh up [--bundle] [--pacemaker 3.0 | --mixed] | down | status
 #                 --pacemaker 3.0: nodes run Debian 13's Pacemaker 3.0 and Corosync 3.1.9 from a
 #                 cached trixie root (scripts/version-roots.sh --node) instead of this machine's 2.1
+#                 --mixed: a rolling upgrade half done: cluster-3 runs 3.0 from that root, the
+#                 other nodes this machine's 2.1
 #   sandbox.sh exec NODE -- COMMAND...        run inside a node (no ssh)
 #   sandbox.sh ssh NODE [COMMAND...]          ssh into a node with the generated config
 #   sandbox.sh power NODE on|off|cycle|reset|status   through the node's BMC (ipmitool lanplus -C 3)
@@ -265,10 +267,18 @@ graphroot = "/var/lib/containers/storage"
 END
 }
 
-# Owner of the cluster daemons' files, numeric, as the nodes' system knows them (with a node root,
+# The system a node runs: the node root of `up --pacemaker 3.0` for every node, of `up --mixed`
+# for the upgraded member only; empty for this machine's own system.
+node_root_of() {
+    if [ -z "${NODE_ROOT:-}" ]; then return 0; fi
+    if [ -z "${UPGRADED:-}" ] || [ "$1" = "$UPGRADED" ]; then echo "$NODE_ROOT"; fi
+}
+
+# Owner of the cluster daemons' files, numeric, as host $1's system knows them (with a node root,
 # its hacluster and haclient need not have this machine's ids).
 pcmk_owner() {
-    local etc=${NODE_ROOT:-}/etc u g
+    local etc u g
+    etc=$(node_root_of "$1")/etc
     u=$(awk -F: '$1 == "hacluster" { print $3 }' "$etc/passwd")
     g=$(awk -F: '$1 == "haclient" { print $3 }' "$etc/group")
     [ -n "$u" ] && [ -n "$g" ] || die "no hacluster user or haclient group in $etc"
@@ -277,8 +287,6 @@ pcmk_owner() {
 
 prepare_state() {
     local h hd d kh hu hg owner
-    owner=$(pcmk_owner) || exit 1
-    read -r hu hg <<< "$owner"
     if findmnt -rn -o TARGET | grep -qE "^$STATE(/|$)"; then die "mounts remain below $STATE after down"; fi
     mkdir -p "$STATE"
     rm -rf "$STATE/hosts" "$STATE/ns" "$STATE/ocf" "$STATE/bin" "$STATE/ssh_config" "$STATE/known_hosts" \
@@ -289,10 +297,14 @@ prepare_state() {
     rand_pw 16 > "$STATE/ipmi_password"; chmod 0600 "$STATE/ipmi_password"
     head -c 4096 /dev/urandom > "$STATE/authkey"
     ssh-keygen -q -t ed25519 -N '' -C pcmk-sandbox -f "$STATE/id_ed25519"
-    bash "$SB_DIR/lib/cib.sh" > "$STATE/cib.xml"
+    # The CIB's feature set is the first member's (never the upgraded one: a mixed cluster starts
+    # as the older version's)
+    NODE_ROOT=$(node_root_of "${MEMBERS[0]}") bash "$SB_DIR/lib/cib.sh" > "$STATE/cib.xml"
     : > "$STATE/known_hosts"
     for h in $(all_hosts); do
         hd=$(host_dir "$h")
+        owner=$(pcmk_owner "$h") || exit 1
+        read -r hu hg <<< "$owner"
         mkdir -p "$hd"/{etc/corosync,etc/pacemaker,etc/ssh,var/lib/corosync,var/lib/containers,var/log/corosync,var/log/sandbox,var/log/crmsh,units}
         install -d -m 0700 "$hd/var/lib/pcsd" "$hd/var/log/pcsd" "$hd/root" "$hd/root/.ssh"
         install -d -m 1777 "$hd/tmp"
@@ -357,14 +369,14 @@ setup_network() {
 }
 
 setup_namespaces() {
-    local h root=${1:-}
+    local h
     mount --bind "$NS_DIR" "$NS_DIR"
     mount --make-private "$NS_DIR"
     for h in $(booted_hosts); do
         : > "$NS_DIR/$h.mnt"; : > "$NS_DIR/$h.uts"
         nsenter --net="/run/netns/$(netns_of "$h")" \
             unshare --mount="$NS_DIR/$h.mnt" --uts="$NS_DIR/$h.uts" --propagation private \
-            env SANDBOX_NODE_ROOT="$root" bash "$SB_DIR/lib/ns-setup.sh" "$h" || die "namespace setup of $h failed"
+            env SANDBOX_NODE_ROOT="$(node_root_of "$h")" bash "$SB_DIR/lib/ns-setup.sh" "$h" || die "namespace setup of $h failed"
     done
 }
 
@@ -419,12 +431,13 @@ check_settled() {
 
 cmd_up() {
     require_root; check_state_path
-    local t0 t1 t2 t3 h bundle=0 version=2.1 root=""
+    local t0 t1 t2 t3 h bundle=0 version=2.1 root="" upgraded=""
     while [ $# -gt 0 ]; do
         case "$1" in
             --bundle) bundle=1 ;;
             --pacemaker) version=${2:-}; shift ;;
             --pacemaker=*) version=${1#*=} ;;
+            --mixed) version=mixed ;;
             *) die "unknown option $1" ;;
         esac
         shift
@@ -434,6 +447,8 @@ cmd_up() {
         2.1) ;;
         3.0) root=$NODE_ROOTS/trixie-node
              [ "$bundle" = 1 ] && die "--bundle: not with --pacemaker 3.0 (see test/sandbox/README.md)" ;;
+        mixed) root=$NODE_ROOTS/trixie-node upgraded=cluster-3
+             [ "$bundle" = 1 ] && die "--bundle: not with --mixed (see test/sandbox/README.md)" ;;
         *) die "--pacemaker: 2.1 (this machine's) or 3.0, not '$version'" ;;
     esac
     t0=$(now_ms)
@@ -442,15 +457,15 @@ cmd_up() {
     mkdir -p "$STATE"
     if [ "$bundle" = 1 ]; then ensure_packages podman runc conmon; else ensure_packages; fi
     if [ -n "$root" ]; then
-        log "node root $root (Pacemaker $version)"
+        log "node root $root (Pacemaker 3.0${upgraded:+ on $upgraded only})"
         PCMK_VERSION_ROOTS=$NODE_ROOTS bash "$PROJECT_DIR/scripts/version-roots.sh" --node >&2 \
-            || die "no node root for Pacemaker $version (scripts/version-roots.sh --node)"
-    else
-        ensure_remoted
+            || die "no node root for Pacemaker 3.0 (scripts/version-roots.sh --node)"
     fi
-    NODE_ROOT=$root prepare_state
+    [ -z "$root" ] || [ -n "$upgraded" ] && ensure_remoted
+    NODE_ROOT=$root UPGRADED=$upgraded
+    prepare_state
     setup_network
-    setup_namespaces "$root"
+    setup_namespaces
     start_bmcs
     t1=$(now_ms)
     log "prepared in $(( (t1 - t0) / 1000 )).$(( (t1 - t0) % 1000 / 100 ))s; powering on $(booted_hosts)"

@@ -84,13 +84,19 @@ export function toNodeViewRows(snapshot: ClusterSnapshot): NodeRow[] {
 
 /**
  * The rolling-upgrade warning, when crm_mon says the cluster is mixed (`mixed_version`, as its
- * "MIXED-VERSION partition"): each member's CRM feature set, grouped, e.g.
- * "MIXED VERSIONS: feature set 3.16.1 on cluster-1, cluster-3; 3.20.0 on cluster-2". Null otherwise.
+ * "MIXED-VERSION partition"): each member's CRM feature set, grouped, with the Pacemaker release
+ * of the nodes the console read on, e.g. "MIXED VERSIONS: feature set 3.16.1 on cluster-1,
+ * cluster-3 (Pacemaker 2.1.5); 3.20.0 on cluster-2 (Pacemaker 3.0.0)". Null otherwise.
  */
 export function mixedVersionWarning(s: ClusterSnapshot): string | null {
   if (s.cluster.mixedVersion !== true) return null;
-  const bySet = new Map<string, string[]>();
-  for (const n of s.nodes) if (n.featureSet) bySet.set(n.featureSet, [...(bySet.get(n.featureSet) ?? []), n.name]);
-  const sets = [...bySet].map(([set, names]) => `${set} on ${names.join(', ')}`).join('; ');
+  const bySet = new Map<string, ClusterSnapshot['nodes']>();
+  for (const n of s.nodes) if (n.featureSet) bySet.set(n.featureSet, [...(bySet.get(n.featureSet) ?? []), n]);
+  const sets = [...bySet]
+    .map(([set, nodes]) => {
+      const releases = [...new Set(nodes.flatMap((n) => (n.pacemakerVersion ? [n.pacemakerVersion] : [])))].sort();
+      return `${set} on ${nodes.map((n) => n.name).join(', ')}${releases.length ? ` (Pacemaker ${releases.join(', ')})` : ''}`;
+    })
+    .join('; ');
   return visible(`MIXED VERSIONS${sets ? `: feature set ${sets}` : ''}`);
 }

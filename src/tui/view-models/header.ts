@@ -101,8 +101,6 @@ export function toHeader(view: ClusterView, now: number, travel?: TravelBanner |
     if (c.stack) fact('stack', c.stack);
     // Builds print long versions ("2.0.4-1.e97f9675f.git.el7-e97f9675f"); the release is enough here.
     if (c.pacemakerVersion) fact('pacemaker', c.pacemakerVersion.split('-')[0]);
-    const mixed = mixedVersionWarning(snap);
-    if (mixed) facts.push({ text: mixed, tone: 'warn' });
   }
   const hosts: HostBadge[] = view.hosts.map((h) => ({
     name: h.name,
@@ -134,6 +132,9 @@ export function toHeader(view: ClusterView, now: number, travel?: TravelBanner |
     const oldest = Math.min(...view.hosts.map((h) => h.snapshotAt ?? now));
     warnings.push({ text: `STALE: no host reachable, showing data from ${formatAge(now - oldest)} ago`, tone: 'error' });
   }
+  // A rolling upgrade: its own line (at the end of the facts a narrow terminal would cut it).
+  const mixed = snap ? mixedVersionWarning(snap) : null;
+  if (mixed) warnings.push({ text: mixed, tone: 'warn' });
   return { facts, hosts, warnings };
 }
 
