@@ -15,9 +15,9 @@ import path from 'node:path';
 import { collectRaw, type ReadScope } from './collect.js';
 import { canStream, LocalToolRunner, type ToolRunner, type ToolStream } from './run-tool.js';
 import { buildSnapshot, type RawOutputs } from './snapshot.js';
-import { ALL_PARTS, Coalescer, HINT_WINDOW_MS, notifyScript, parseNotifyLine, systemClock, type Clock, type WatchPart } from './watch.js';
+import { ALL_PARTS, Coalescer, deferUnlessDc, HINT_WINDOW_MS, notifyScript, parseNotifyLine, systemClock, type Clock, type WatchEvent, type WatchPart } from './watch.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
-import type { WatchTiming } from '../model/protocol.js';
+import type { DeferUnlessDc, WatchTiming } from '../model/protocol.js';
 
 /** Where Pacemaker keeps the CIB on disk (its configuration; the status section is never written). */
 export const CIB_DIR = '/var/lib/pacemaker/cib';
@@ -40,6 +40,8 @@ export interface WatchOptions {
   maxIntervalMs?: number;
   /** How long to wait for more events after the first of a burst (ms; default 15). */
   windowMs?: number;
+  /** One of several watched hosts: read later when not the DC (src/model/protocol.ts DeferUnlessDc). */
+  deferUnlessDc?: DeferUnlessDc;
   clock?: Clock;
   onError?: (e: unknown) => void;
 }
@@ -82,6 +84,8 @@ export function createAgent(opts: AgentOptions = {}): Agent {
       let last: RawOutputs = {};
       // Which event sources are up: while they are, the safety poll reads only corosync.
       const live = { notify: false, cibDir: false };
+      // The DC and this host's node name, as the last snapshot says (deferUnlessDc).
+      const seen: { dc: string | null; self: string } = { dc: null, self: node };
 
       const coalescer = new Coalescer({
         windowMs: wopts.windowMs,
@@ -99,7 +103,10 @@ export function createAgent(opts: AgentOptions = {}): Agent {
           if (print === lastPrint) return;
           lastPrint = print;
           const trigger = [...new Set(events.map((e) => e.source))].join(',');
-          onSnapshot(build(last), trigger, {
+          const snapshot = build(last);
+          seen.dc = snapshot.cluster.dc;
+          seen.self = snapshot.corosync?.members.find((m) => m.local)?.name ?? node;
+          onSnapshot(snapshot, trigger, {
             eventAt: Math.min(...events.map((e) => e.at)),
             collectedFrom,
             collectedAt: clock.now(),
@@ -108,7 +115,8 @@ export function createAgent(opts: AgentOptions = {}): Agent {
           });
         },
       });
-      const event = (source: string, parts: readonly WatchPart[], detail?: string): void => coalescer.notify({ source, parts, at: clock.now(), detail });
+      const schedule = (ev: WatchEvent): void => coalescer.notify(deferUnlessDc(ev, seen.dc, seen.self, wopts.deferUnlessDc));
+      const event = (source: string, parts: readonly WatchPart[], detail?: string): void => schedule({ source, parts, at: clock.now(), detail });
 
       const poll = setInterval(() => event('poll', live.notify && live.cibDir ? ['corosync'] : ALL_PARTS), maxInterval);
       poll.unref?.();
@@ -142,7 +150,7 @@ export function createAgent(opts: AgentOptions = {}): Agent {
         // in a private directory; we follow the file.
         const notify = startNotify((line) => {
           const ev = parseNotifyLine(line, clock.now());
-          if (ev) coalescer.notify(ev);
+          if (ev) schedule(ev);
           else event('operation', ['status']);
         }, wopts.onError);
         if (notify) {
@@ -159,7 +167,7 @@ export function createAgent(opts: AgentOptions = {}): Agent {
           const args = ['--output-as=text', '--interval=1s', '--exclude=all', '--include=summary'];
           if (notify) args.push(`--external-agent=${notify.script}`, '--watch-fencing');
           stream = runner.stream('crm_mon', args, () =>
-            coalescer.notify({ source: 'redraw', parts: live.cibDir ? ['status'] : ['status', 'config'], at: clock.now(), windowMs: HINT_WINDOW_MS }),
+            schedule({ source: 'redraw', parts: live.cibDir ? ['status'] : ['status', 'config'], at: clock.now(), windowMs: HINT_WINDOW_MS }),
           );
           void stream.exited.then(() => {
             if (stopped) return;

@@ -6,7 +6,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Agent } from './agent.js';
-import { PROTOCOL_VERSION, type AgentMessage, type Capability, type ClientRequest } from '../model/protocol.js';
+import { PROTOCOL_VERSION, type AgentMessage, type Capability, type ClientRequest, type DeferUnlessDc } from '../model/protocol.js';
 import { SNAPSHOT_SCHEMA } from '../model/snapshot.js';
 import { isRequestId } from '../model/actions.js';
 import { parseInputSpec } from '../model/history.js';
@@ -32,6 +32,18 @@ export class ProtocolError extends Error {
   ) {
     super(message);
   }
+}
+
+/** A watch's `deferUnlessDc`: a delay of 0..60000 ms and at most 64 node names. */
+function parseDeferUnlessDc(v: unknown): DeferUnlessDc {
+  const d = v as { ms?: unknown; peers?: unknown } | null;
+  const ms = d?.ms;
+  const peers = d?.peers;
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > 60_000) throw new ProtocolError('bad-request', 'deferUnlessDc.ms must be 0..60000');
+  if (!Array.isArray(peers) || peers.length > 64 || !peers.every((p) => typeof p === 'string' && p.length > 0 && p.length <= 255)) {
+    throw new ProtocolError('bad-request', 'deferUnlessDc.peers must be at most 64 node names');
+  }
+  return { ms: Math.round(ms), peers: peers as string[] };
 }
 
 export function parseRequest(line: string): ClientRequest {
@@ -60,6 +72,7 @@ export function parseRequest(line: string): ClientRequest {
         type: 'watch',
         minIntervalMs: typeof m.minIntervalMs === 'number' ? m.minIntervalMs : undefined,
         maxIntervalMs: typeof m.maxIntervalMs === 'number' ? m.maxIntervalMs : undefined,
+        ...(m.deferUnlessDc !== undefined ? { deferUnlessDc: parseDeferUnlessDc(m.deferUnlessDc) } : {}),
       };
     case 'history': {
       const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -135,6 +148,7 @@ export function serve(agent: Agent, input: Readable, output: Writable, handlers:
         const stop = agent.watch((snapshot, trigger, timing) => send({ id: req.id, type: 'snapshot', snapshot, trigger, timing: { ...timing, sentAt: Date.now() } }), {
           minIntervalMs: req.minIntervalMs,
           maxIntervalMs: req.maxIntervalMs,
+          deferUnlessDc: req.deferUnlessDc,
           onError: (e) => fail(req.id, e),
         });
         watches.set(req.id, stop);

@@ -4,6 +4,7 @@
  * runs once more when events arrived during a collection, and asks only for the parts of the
  * snapshot the events touched. Time comes from an injected clock, so tests drive it by hand.
  */
+import type { DeferUnlessDc } from '../model/protocol.js';
 
 /**
  * The parts of a snapshot a collection can refresh on its own:
@@ -28,6 +29,20 @@ export interface WatchEvent {
    * result it announces is read in the same collection.
    */
   windowMs?: number;
+}
+
+/** Events a host that is not the DC may read later (DeferUnlessDc); node and fencing events never wait. */
+const DEFERRABLE = new Set(['operation', 'operation-pending', 'redraw', 'cib-config']);
+
+/**
+ * The event as this host's watch schedules it: with `defer` (one of several watched hosts), a
+ * deferrable event waits `defer.ms` when this host's node (`self`) is not the DC and the DC's node
+ * is among `defer.peers` (its own agent reads at once); unchanged otherwise, and while the DC is
+ * unknown.
+ */
+export function deferUnlessDc(ev: WatchEvent, dc: string | null, self: string, defer: DeferUnlessDc | undefined): WatchEvent {
+  if (!defer || defer.ms <= 0 || !dc || dc === self || !defer.peers.includes(dc) || !DEFERRABLE.has(ev.source)) return ev;
+  return { ...ev, windowMs: Math.max(ev.windowMs ?? 0, defer.ms) };
 }
 
 /** One collection the scheduler asks for: the parts to refresh and the events that led to it. */

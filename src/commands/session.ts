@@ -72,6 +72,13 @@ const outDir = path.basename(here) === 'dist' ? here : path.dirname(here);
 const distDir = path.basename(outDir) === 'src' ? path.join(path.dirname(outDir), 'dist') : outDir;
 /** dist/pcmk-agent.cjs */
 export const AGENT_BUNDLE = path.join(distDir, 'pcmk-agent.cjs');
+
+/**
+ * How much later than the DC's agent the other watched hosts' agents read a resource operation,
+ * crm_mon's redraw or a configuration change (merging what else comes meanwhile): on a busy
+ * cluster one crm_mon per change instead of one per watched host.
+ */
+export const NOT_DC_DELAY_MS = 2000;
 /** dist/bin/pcmk-ssh-holder.js (the holder runs from tsc's output). */
 export const HOLDER_ENTRY = path.join(distDir, 'bin/pcmk-ssh-holder.js');
 
@@ -223,6 +230,9 @@ export class Session {
           // One-shot reads are fastest with the tools run directly over the connection (no
           // node start on the host); the live console keeps an agent per host for its watch.
           allow: live ? ['agent', 'pushed', 'agentless'] : ['agentless'],
+          // Several hosts of one cluster: the DC's agent reads every change at once, the others
+          // (whose DC, membership and quorum a resource operation does not change) a little later.
+          ...(live && target.hosts.length > 1 ? { deferUnlessDc: { ms: NOT_DC_DELAY_MS, peers: target.hosts } } : {}),
           bundlePath: AGENT_BUNDLE,
           helloTimeoutMs: o.timeoutMs,
           requestTimeoutMs: Math.max(o.timeoutMs, 30_000),

@@ -22,9 +22,20 @@ export interface HelloMessage {
   mode: 'live' | 'cib-file';
 }
 
+/**
+ * A watch of one of several hosts of a cluster: when this host's node is not the DC and the DC's
+ * node is one of `peers` (the nodes whose agents the same console watches), the agent reads after
+ * a resource operation, crm_mon's redraw or a configuration change only `ms` later (merging what
+ * follows); the DC's agent reads at once. Node and fencing events are read at once everywhere.
+ */
+export interface DeferUnlessDc {
+  ms: number;
+  peers: string[];
+}
+
 export type ClientRequest =
   | { id: string; type: 'snapshot' }
-  | { id: string; type: 'watch'; minIntervalMs?: number; maxIntervalMs?: number }
+  | { id: string; type: 'watch'; minIntervalMs?: number; maxIntervalMs?: number; deferUnlessDc?: DeferUnlessDc }
   | { id: string; type: 'unwatch' }
   | { id: string; type: 'ping' }
   | ActionRequestMessage

@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { PROTOCOL_VERSION, type AgentMessage, type ClientRequest, type HelloMessage } from '../model/protocol.js';
+import { PROTOCOL_VERSION, type AgentMessage, type ClientRequest, type DeferUnlessDc, type HelloMessage } from '../model/protocol.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
 
 /** A bidirectional byte channel to an agent process. */
@@ -319,7 +319,7 @@ export class AgentClient extends EventEmitter {
    */
   watch(
     onSnapshot: (s: ClusterSnapshot, trigger?: string) => void,
-    opts: { minIntervalMs?: number; maxIntervalMs?: number; onError?: (e: AgentError) => void } = {},
+    opts: { minIntervalMs?: number; maxIntervalMs?: number; deferUnlessDc?: DeferUnlessDc; onError?: (e: AgentError) => void } = {},
   ): () => void {
     const id = this.nextId();
     this.watches.set(id, { onSnapshot, onError: opts.onError ?? ((e) => this.emit('agent-error', e)) });
@@ -327,6 +327,7 @@ export class AgentClient extends EventEmitter {
       const req: ClientRequest = { id, type: 'watch' };
       if (opts.minIntervalMs !== undefined) req.minIntervalMs = opts.minIntervalMs;
       if (opts.maxIntervalMs !== undefined) req.maxIntervalMs = opts.maxIntervalMs;
+      if (opts.deferUnlessDc !== undefined) req.deferUnlessDc = opts.deferUnlessDc;
       this.send(req);
     }
     let active = true;

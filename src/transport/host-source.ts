@@ -4,6 +4,7 @@
  * the aggregator's HostSource interface structurally.
  */
 import type { ClusterSnapshot } from '../model/snapshot.js';
+import type { DeferUnlessDc } from '../model/protocol.js';
 import { AgentClient, AgentError, spawnLocalAgent, type AgentChannel } from './agent-client.js';
 import { connectAgent, type AgentConnection, type AgentMode, type ConnectAgentOptions } from './connect-agent.js';
 import { TransportError } from './errors.js';
@@ -25,6 +26,8 @@ export interface SshHostSourceOptions extends ConnectAgentOptions {
   watch?: boolean;
   minIntervalMs?: number;
   maxIntervalMs?: number;
+  /** One of several hosts of a cluster watched together (src/model/protocol.ts DeferUnlessDc). */
+  deferUnlessDc?: DeferUnlessDc;
   /** Ping the agent this often to prove the host is alive between changes (default 10 s). */
   heartbeatMs?: number;
   /** Poll period in agentless mode without a watch (default 5 s). */
@@ -83,6 +86,7 @@ export class SshHostSource {
     const unwatch = client.watch(onSnapshot, {
       minIntervalMs: this.opts.minIntervalMs,
       maxIntervalMs: this.opts.maxIntervalMs,
+      deferUnlessDc: this.opts.deferUnlessDc,
       onError: (e) => onError(e, { fatal: false }),
     });
     this.stops.push(unwatch);

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Coalescer, HINT_WINDOW_MS, notifyScript, parseNotifyLine, type Clock, type CollectRequest, type WatchEvent, type WatchPart } from '../../../src/agent/watch.js';
+import { Coalescer, deferUnlessDc, HINT_WINDOW_MS, notifyScript, parseNotifyLine, type Clock, type CollectRequest, type WatchEvent, type WatchPart } from '../../../src/agent/watch.js';
 
 /** A clock the test moves by hand: timers fire in order when time passes them. */
 class ManualClock implements Clock {
@@ -181,5 +181,49 @@ describe('crm_mon external agent lines', () => {
 
   it('ignores what is not one of its lines', () => {
     expect(parseNotifyLine('garbage', 5)).toBeNull();
+  });
+});
+
+describe('deferUnlessDc: one of several watched hosts reads later when it is not the DC', () => {
+  const defer = { ms: 2000, peers: ['cluster-1', 'cluster-2', 'cluster-3'] };
+  const op: WatchEvent = { source: 'operation', parts: ['status'], at: 0 };
+
+  it('holds a resource operation, a redraw and a configuration change on a host that is not the DC; the DC reads at once', async () => {
+    const h = harness({ windowMs: 15 });
+    const on = (self: string, e: WatchEvent) => h.c.notify(deferUnlessDc(e, 'cluster-1', self, defer));
+    on('cluster-2', h.ev('cib-config', ['config', 'status']));
+    await h.clock.advance(300);
+    on('cluster-2', h.ev('operation-pending', ['status'], HINT_WINDOW_MS));
+    on('cluster-2', h.ev('redraw', ['status'], HINT_WINDOW_MS));
+    await h.clock.advance(500);
+    on('cluster-2', h.ev('operation', ['status']));
+    await h.clock.advance(1000);
+    expect(h.started).toEqual([]);
+    await h.clock.advance(200);
+    // One collection, 2 s after the first event, for all four.
+    expect(h.started).toEqual([{ at: h.t0 + 2000, parts: ['config', 'status'], sources: ['cib-config', 'operation-pending', 'redraw', 'operation'] }]);
+
+    const dc = harness({ windowMs: 15 });
+    dc.c.notify(deferUnlessDc(dc.ev('operation', ['status']), 'cluster-1', 'cluster-1', defer));
+    await dc.clock.advance(20);
+    expect(dc.started).toEqual([{ at: dc.t0 + 15, parts: ['status'], sources: ['operation'] }]);
+  });
+
+  it('never holds a node or fencing event, and brings a held collection forward', async () => {
+    const h = harness({ windowMs: 15 });
+    h.c.notify(deferUnlessDc(h.ev('operation', ['status']), 'cluster-1', 'cluster-2', defer));
+    await h.clock.advance(100);
+    h.c.notify(deferUnlessDc(h.ev('node', ['status', 'corosync']), 'cluster-1', 'cluster-2', defer));
+    await h.clock.advance(20);
+    expect(h.started).toEqual([{ at: h.t0 + 115, parts: ['corosync', 'status'], sources: ['operation', 'node'] }]);
+    expect(deferUnlessDc({ ...op, source: 'fencing' }, 'cluster-1', 'cluster-2', defer).windowMs).toBeUndefined();
+  });
+
+  it('reads at once when the DC is unknown, not among the watched hosts, or no delay was asked', () => {
+    expect(deferUnlessDc(op, 'cluster-1', 'cluster-2', defer)).toEqual({ ...op, windowMs: 2000 });
+    expect(deferUnlessDc(op, null, 'cluster-2', defer)).toBe(op);
+    expect(deferUnlessDc(op, 'cluster-9', 'cluster-2', defer)).toBe(op);
+    expect(deferUnlessDc(op, 'cluster-1', 'cluster-2', undefined)).toBe(op);
+    expect(deferUnlessDc(op, 'cluster-1', 'cluster-2', { ...defer, ms: 0 })).toBe(op);
   });
 });
