@@ -3,7 +3,9 @@
  * sources, each running the pushed agent's watch) against changes made on the cluster. A change
  * must reach the console's view within a bound of the cluster showing it (polled independently
  * with crm_mon), woken by the event sources rather than crm_mon's throttled redraw, and the watch
- * must keep working after bursts of changes 0.3 s apart. Changes the cluster: run under the lock.
+ * must keep working after bursts of changes 0.3 s apart. The agents are asked what pcmk-top asks
+ * when it watches several hosts (deferUnlessDc): the DC's agent reads a change at once, the others
+ * later in one collection. Changes the cluster: run under the lock.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +15,7 @@ import type { Aggregator } from '../../src/aggregate/aggregator.js';
 import type { SshPool } from '../../src/transport/ssh/index.js';
 import { configEntries, dropEmptySet, hasElement } from './cib-diff.js';
 import { agentBundle, members, onNode, onNodeAsync, pending, sshConfig, waitFor } from './sandbox-env.js';
+import { NOT_DC_DELAY_MS } from '../../src/commands/session.js';
 
 // The console's trace (PCMK_TRACE_LIVE) says what woke each agent; it is read when the transport
 // loads, so the modules are imported after setting it.
@@ -63,7 +66,16 @@ async function reportedOps(rsc: string, task: string): Promise<number> {
   }
   return n;
 }
-function traces(): Array<{ node?: string; trigger?: string; events?: number; at: number }> {
+/** One snapshot a watch sent, as the console's trace records it (agent clock, epoch ms). */
+interface Trace {
+  node?: string;
+  trigger?: string;
+  events?: number;
+  at: number;
+  eventAt?: number;
+  collectedFrom?: number;
+}
+function traces(): Trace[] {
   try {
     return readFileSync(traceFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
   } catch {
@@ -79,7 +91,8 @@ beforeAll(async () => {
   const config = configEntries();
   for (const r of RESOURCES) if (hasElement(config, `${r}-meta_attributes`)) hadMetaSet.add(r);
   pool = new SshPool({ configFile: sshConfig, agentSocket: null, connectTimeoutMs: 10_000 });
-  agg = new Aggregator(members.map((n) => new SshHostSource(n, pool, { bundlePath: agentBundle, helloTimeoutMs: 30_000 })));
+  const deferUnlessDc = { ms: NOT_DC_DELAY_MS, peers: members };
+  agg = new Aggregator(members.map((n) => new SshHostSource(n, pool, { bundlePath: agentBundle, helloTimeoutMs: 30_000, deferUnlessDc })));
   agg.start();
   await waitFor(
     'every host live with a snapshot',
@@ -169,5 +182,19 @@ describe('live watch on the sandbox cluster, as the console sees it', () => {
     // After the bursts the external agent still reports operations to the watch on every member.
     const seen = (await reportedOps('dregistry', 'stop')) - opsBefore;
     expect(seen, 'stop dregistry lines written by the external agent after the bursts').toBeGreaterThanOrEqual(members.length);
+    // The DC's agent read the changes at once; the others held theirs for NOT_DC_DELAY_MS.
+    const dc = agg.view().primary?.snapshot.cluster.dc;
+    const held = (t: Trace) => (t.trigger ?? '').split(',').every((x) => ['operation', 'operation-pending', 'redraw', 'cib-config'].includes(x));
+    const waited = (t: Trace) => (t.collectedFrom ?? 0) - (t.eventAt ?? 0);
+    const changes = traces().slice(from).filter(held);
+    const onDc = changes.filter((t) => t.node === dc).map(waited);
+    const others = changes.filter((t) => t.node !== dc).map(waited);
+    console.log(`DC ${dc}: read ${onDc.length} changes after ${onDc.join(', ')} ms; the others ${others.length} after ${others.join(', ')} ms`);
+    expect(onDc.length).toBeGreaterThan(0);
+    expect(Math.min(...onDc)).toBeLessThan(500);
+    expect(others.length).toBeGreaterThan(0);
+    expect(Math.min(...others)).toBeGreaterThanOrEqual(NOT_DC_DELAY_MS);
+    // Fewer collections on each of the others (what came in while held is read together).
+    for (const m of members.filter((x) => x !== dc)) expect(changes.filter((t) => t.node === m).length, m).toBeLessThan(onDc.length);
   }, 240_000);
 });
