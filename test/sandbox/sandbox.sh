@@ -447,8 +447,7 @@ cmd_up() {
     case "$version" in
         2.1) ;;
         3.0) root=$NODE_ROOTS/trixie-node ;;
-        mixed) root=$NODE_ROOTS/trixie-node upgraded=cluster-3
-             [ "$bundle" = 1 ] && die "--bundle: not with --mixed (see test/sandbox/README.md)" ;;
+        mixed) root=$NODE_ROOTS/trixie-node upgraded=cluster-3 ;;
         *) die "--pacemaker: 2.1 (this machine's) or 3.0, not '$version'" ;;
     esac
     t0=$(now_ms)
