@@ -11,7 +11,8 @@
 #
 #   version-roots.sh            the conformance roots (bullseye, trixie)
 #   version-roots.sh --node     trixie, and trixie-node: the trixie root plus what a Pacemaker 3.0 sandbox
-#                               node runs (the sandbox's `up --pacemaker 3.0`; about 700 MB)
+#                               node runs (the sandbox's `up --pacemaker 3.0`, podman and pcs included;
+#                               about 810 MB)
 set -euo pipefail
 ROOTS=${PCMK_VERSION_ROOTS:-/var/cache/pcmk-console/roots}
 SUITES=(bullseye trixie)
