@@ -32,10 +32,11 @@ export default defineConfig({
       },
       {
         // The integration tests that matter, on the Pacemaker 3.0 sandbox (its global setup
-        // replaces the running sandbox with `up --pacemaker 3.0` and takes it down at the end):
-        // reads and a move preview over SSH, actions (move with preview, ban, cleanup, standby),
-        // fencing readiness and one real fence. Run after the integration project, never beside
-        // it. cli-sandbox.test.ts (7 min on 3.0) is left out to keep CI's time.
+        // replaces the running sandbox with `up --pacemaker 3.0 --bundle` and takes it down at the
+        // end): reads (the bundle too, and pcs status) and a move preview over SSH, actions (move
+        // with preview, ban, cleanup, standby), fencing readiness and one real fence. Run after the
+        // integration project, never beside it. cli-sandbox.test.ts (7 min on 3.0) is left out to
+        // keep CI's time.
         test: {
           name: 'integration-pcmk3',
           include: [

@@ -11,13 +11,14 @@
 #
 #   version-roots.sh            the conformance roots (bullseye, trixie)
 #   version-roots.sh --node     trixie, and trixie-node: the trixie root plus what a Pacemaker 3.0 sandbox
-#                               node runs (the sandbox's `up --pacemaker 3.0`; about 700 MB)
+#                               node runs (the sandbox's `up --pacemaker 3.0`, podman and pcs included;
+#                               about 810 MB)
 set -euo pipefail
 ROOTS=${PCMK_VERSION_ROOTS:-/var/cache/pcmk-console/roots}
 SUITES=(bullseye trixie)
 # What a sandbox node runs besides pacemaker-cli-utils (test/sandbox/sandbox.sh and lib/ inside the node).
 NODE_PACKAGES=(pacemaker corosync resource-agents fence-agents-ipmilan ipmitool openssh-server iproute2 procps
-  psmisc util-linux python3 nodejs)
+  psmisc util-linux python3 nodejs podman runc conmon pcs crmsh)
 
 mirror() {
   if [ -n "${PCMK_DEBIAN_MIRROR:-}" ]; then echo "$PCMK_DEBIAN_MIRROR"; return; fi
@@ -59,10 +60,14 @@ build() {
 
 # trixie-node: a copy of the trixie root with the node packages installed by apt inside it.
 # pacemaker-remote conflicts with pacemaker as a package; its one binary is extracted beside them.
+# Complete: the mark, pacemakerd runs, and every package of NODE_PACKAGES is installed (a root
+# built before a package joined the list is rebuilt).
 node_complete() {
   local root=$ROOTS/trixie-node
   [ -f "$root/.pcmk-version-root" ] && chroot "$root" pacemakerd --version >/dev/null 2>&1 \
-    && [ -x "$root/usr/sbin/pacemaker-remoted" ] && chroot "$root" node --version >/dev/null 2>&1
+    && [ -x "$root/usr/sbin/pacemaker-remoted" ] \
+    && [ "$(chroot "$root" dpkg-query -W -f='${db:Status-Abbrev}\n' "${NODE_PACKAGES[@]}" 2>/dev/null | grep -c '^ii')" \
+         = "${#NODE_PACKAGES[@]}" ]
 }
 
 build_node() {
@@ -70,6 +75,7 @@ build_node() {
   rm -rf "$tmp" "$root"
   echo "version-roots: building trixie-node into $root (from the trixie root)"
   cp -a "$ROOTS/trixie" "$tmp"
+  mkdir -p "$tmp$(dirname "$root")"
   ln -sfn / "$tmp$root"
   rm -f "$tmp$ROOTS/trixie"
   # no service starts while installing

@@ -245,11 +245,12 @@ END
 }
 
 # podman inside a member: runc, cgroupfs, explicit ulimits (crun and the default ulimits fail on
-# this kind of machine), host network, a private image store per node.
+# this kind of machine), host network, a private image store per node. The rest of the
+# configuration is the member's system's own (this machine's, or the node root's).
 podman_conf() {
     local hd; hd=$(host_dir "$1")
     mkdir -p "$hd/etc/containers"
-    cp -a /etc/containers/. "$hd/etc/containers/"
+    cp -a "$(node_root_of "$1")/etc/containers/." "$hd/etc/containers/"
     cat > "$hd/etc/containers/containers.conf" <<END
 [containers]
 default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
@@ -331,7 +332,7 @@ prepare_state() {
             for d in "${GUESTS[@]}"; do : > "$hd/guest-$d.net"; done
         fi
         [ "$(host_kind "$h")" != guest ] && write_ipmi_conf "$h"
-        [ "$(host_kind "$h")" = member ] && [ -d /etc/containers ] && podman_conf "$h"
+        [ "$(host_kind "$h")" = member ] && [ -d "$(node_root_of "$h")/etc/containers" ] && podman_conf "$h"
         : > "$hd/console.log"
     done
     for h in $(all_hosts); do install -m 0644 "$STATE/known_hosts" "$(host_dir "$h")/etc/ssh/ssh_known_hosts"; done
@@ -445,17 +446,16 @@ cmd_up() {
     [ "${PCMK_SANDBOX_BUNDLE:-0}" = 1 ] && bundle=1
     case "$version" in
         2.1) ;;
-        3.0) root=$NODE_ROOTS/trixie-node
-             [ "$bundle" = 1 ] && die "--bundle: not with --pacemaker 3.0 (see test/sandbox/README.md)" ;;
-        mixed) root=$NODE_ROOTS/trixie-node upgraded=cluster-3
-             [ "$bundle" = 1 ] && die "--bundle: not with --mixed (see test/sandbox/README.md)" ;;
+        3.0) root=$NODE_ROOTS/trixie-node ;;
+        mixed) root=$NODE_ROOTS/trixie-node upgraded=cluster-3 ;;
         *) die "--pacemaker: 2.1 (this machine's) or 3.0, not '$version'" ;;
     esac
     t0=$(now_ms)
     cmd_down 2> /dev/null
     [ -n "$CG" ] || die "no cgroup v2 hierarchy (need cgroup.kill, Linux >= 5.14)"
     mkdir -p "$STATE"
-    if [ "$bundle" = 1 ]; then ensure_packages podman runc conmon; else ensure_packages; fi
+    # podman runs in the members: this machine's for 2.1 ones (the node root has its own)
+    if [ "$bundle" = 1 ] && [ "$version" != 3.0 ]; then ensure_packages podman runc conmon; else ensure_packages; fi
     if [ -n "$root" ]; then
         log "node root $root (Pacemaker 3.0${upgraded:+ on $upgraded only})"
         PCMK_VERSION_ROOTS=$NODE_ROOTS bash "$PROJECT_DIR/scripts/version-roots.sh" --node >&2 \

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Optional (`sandbox.sh up --bundle`): a Pacemaker bundle of podman containers, each running
 # pacemaker-remoted and a Dummy. The image is a tiny merged-/usr skeleton made with
-# `podman import`; the containers mount the machine's /usr read-only.
+# `podman import` in each member; the containers mount the member's /usr read-only (this machine's,
+# or the node root's with `up --pacemaker 3.0`), so they run the member's Pacemaker release.
 # Stop signals: pid 1 of a container ignores SIGTERM unless it handles it, and neither the bundle's
 # pcmk-init (pacemaker-remoted as pid 1 handles only SIGINT) nor `sleep` does, so every stop would
 # wait out podman's timeout (50 s with the 60 s operation default) before SIGKILL: a standby of a
@@ -13,8 +14,12 @@ IMAGE=localhost/pcmk-remote:sandbox
 B=dummy-bundle
 C=podman-ctr
 
+# The image of member $1, as $STATE/bundle-rootfs-$1.tar: its users and groups are the member's
+# (the daemons' files it shares with the container belong to the member's hacluster), and
+# /opt/pcmk/pacemaker-remoted is the member's: its system's own (a link into the mounted /usr), or
+# the one extracted from the pacemaker-remote package (sandbox.sh ensure_remoted).
 build_rootfs() {
-    local r=$STATE/bundle-rootfs l
+    local h=$1 r=$STATE/bundle-rootfs l
     rm -rf "$r"; mkdir -p "$r"/{etc,var/log,var/lib/pacemaker,run,tmp,proc,sys,dev,root,opt/pcmk,usr}
     chmod 1777 "$r/tmp"
     for l in bin sbin lib lib64; do ln -s "usr/$l" "$r/$l"; done
@@ -23,9 +28,18 @@ build_rootfs() {
     # container's pacemaker-remoted ("lrmd") would collide with the host's pacemaker-execd.
     # Filesystem sockets in the container's own /run avoid that.
     mkdir -p "$r/etc/libqb"; : > "$r/etc/libqb/force-filesystem-sockets"
-    cp /etc/passwd /etc/group /etc/nsswitch.conf "$r/etc/"
+    timeout 30 bash "$SB" exec "$h" -- tar -C /etc -cf - passwd group nsswitch.conf | tar -C "$r/etc" -xf - \
+        || { echo "bundle: cannot read the users of $h"; return 1; }
     echo "127.0.0.1 localhost" > "$r/etc/hosts"
-    tar -C "$r" -cf "$STATE/bundle-rootfs.tar" .
+    if timeout 30 bash "$SB" exec "$h" -- test -x /usr/sbin/pacemaker-remoted; then
+        ln -s /usr/sbin/pacemaker-remoted "$r/opt/pcmk/pacemaker-remoted"
+    elif [ -x "$STATE/pkg/usr/sbin/pacemaker-remoted" ]; then
+        install -m 0755 "$STATE/pkg/usr/sbin/pacemaker-remoted" "$r/opt/pcmk/pacemaker-remoted"
+    else
+        echo "bundle: no pacemaker-remoted for $h"; return 1
+    fi
+    tar -C "$r" -cf "$STATE/bundle-rootfs-$h.tar" .
+    rm -rf "$r"
 }
 
 down() {
@@ -43,10 +57,11 @@ down() {
 up() {
     local h t0 replicas=${#MEMBERS[@]} i x
     t0=$(date +%s)
-    command -v podman > /dev/null || { echo "bundle: podman is not installed"; return 1; }
-    build_rootfs
     for h in "${MEMBERS[@]}"; do
-        timeout 60 bash "$SB" exec "$h" -- podman import -q "$STATE/bundle-rootfs.tar" "$IMAGE" > /dev/null \
+        timeout 30 bash "$SB" exec "$h" -- podman --version > /dev/null 2>&1 || { echo "bundle: podman is not installed on $h"; return 1; }
+        build_rootfs "$h" || return 1
+        # (podman 5 of a 3.0 node warns that cgroup v1 is deprecated: the hybrid hierarchy here)
+        timeout 60 bash "$SB" exec "$h" -- env PODMAN_IGNORE_CGROUPSV1_WARNING=1 podman import -q "$STATE/bundle-rootfs-$h.tar" "$IMAGE" > /dev/null \
             || { echo "bundle: podman import failed on $h"; return 1; }
     done
     x="<bundle id=\"$B\">
@@ -56,7 +71,6 @@ up() {
   <network control-port=\"3121\"/>
   <storage>
     <storage-mapping id=\"$B-usr\" source-dir=\"/usr\" target-dir=\"/usr\" options=\"ro\"/>
-    <storage-mapping id=\"$B-remoted\" source-dir=\"$STATE/pkg/usr/sbin\" target-dir=\"/opt/pcmk\" options=\"ro\"/>
   </storage>
   <primitive id=\"$B-dummy\" class=\"ocf\" provider=\"pacemaker\" type=\"Dummy\">
     <operations><op id=\"$B-dummy-monitor-10s\" name=\"monitor\" interval=\"10s\" timeout=\"20s\"/></operations>
