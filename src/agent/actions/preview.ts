@@ -142,7 +142,8 @@ function touches(a: TransitionAction, ids: Set<string>): boolean {
 
 function alongWith(plan: ActionPlan, snapshot: ClusterSnapshot, t: TransitionSummary): string[] {
   const index = indexResources(snapshot);
-  const subject = plan.simulate?.locate;
+  // The resource the action is about: the one located afterwards, else the request's own.
+  const subject = plan.simulate?.locate ?? ('resource' in plan.request ? plan.request.resource : undefined);
   const own = new Set<string>(subject ? [subject, ...(index.byId.get(subject)?.primitives ?? [])] : []);
   const out: string[] = [];
   for (const a of t.actions) {

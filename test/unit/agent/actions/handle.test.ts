@@ -75,6 +75,17 @@ describe('handleAction on a CIB file', () => {
     expect(p.lines).toContain('along with it: dockerIP, dockerd');
   });
 
+  it('dry-run disable: "along with it" names what stops besides the resource and its own members, never the resource itself', async () => {
+    const leaf = (await act({ name: 'disable', resource: 'dregistry' }, true)).preview!;
+    expect(leaf.transition.actions.map((a) => `${a.verb} ${a.resource}`)).toEqual(['Stop dregistry']);
+    expect(leaf.alongWith).toEqual([]);
+    expect(leaf.lines.some((l) => l.startsWith('along with it'))).toBe(false);
+    // The group's own members stop with it; dregistry, colocated with the group, stops along.
+    const group = (await act({ name: 'disable', resource: 'docker' }, true)).preview!;
+    expect(group.transition.actions.map((a) => a.resource).sort()).toEqual(['dockerIP', 'dockerd', 'dregistry']);
+    expect(group.alongWith).toEqual(['dregistry']);
+  });
+
   it('refuses a move whose target a rule makes impossible, naming the constraints (113)', async () => {
     const e = await refused({ name: 'move', resource: 'dregistry', node: 'remote-1' }, true);
     expect(e.code).toBe('blocked-by-constraint');
