@@ -176,7 +176,6 @@ function partitionKey(h: HostSummary): string {
   return JSON.stringify([h.dc, h.online, h.quorate]);
 }
 
-/** Merges the hosts' states into one view. Pure. */
 /** The last copy withNodeVersions made of a snapshot, with the versions it added (one per snapshot). */
 const versioned = new WeakMap<ClusterSnapshot, { key: string; copy: ClusterSnapshot }>();
 
@@ -199,6 +198,7 @@ export function withNodeVersions(shown: ClusterSnapshot, all: readonly ClusterSn
   return copy;
 }
 
+/** Merges the hosts' states into one view. Pure. */
 export function mergeView(hosts: HostStatus[], opts: MergeOptions = {}): ClusterView {
   const summaries = hosts.map((h) => summarize(h, opts));
   const byName = new Map(hosts.map((h) => [h.name, h]));
