@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { collectRaw, type ReadScope } from './collect.js';
 import { canStream, LocalToolRunner, type ToolRunner, type ToolStream } from './run-tool.js';
-import { buildSnapshot, type RawOutputs } from './snapshot.js';
+import { buildSnapshot, parseCibVersion, type RawOutputs } from './snapshot.js';
 import { ALL_PARTS, Coalescer, deferUnlessDc, HINT_WINDOW_MS, notifyScript, parseNotifyLine, systemClock, type Clock, type WatchEvent, type WatchPart } from './watch.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
 import type { DeferUnlessDc, WatchTiming } from '../model/protocol.js';
@@ -63,6 +63,12 @@ export function fingerprint(raw: RawOutputs): string {
   return [mon, part(raw.cib), part(raw.cibVersion), part(raw.cmapctl), part(raw.quorumtool), part(raw.cfgtool), part(raw.version)].join('\u0000');
 }
 
+/** "admin_epoch:epoch" of a CIB version probe (the configuration's version, not the status's), or null. */
+export function configEpoch(probe: RawOutputs['cibVersion']): string | null {
+  const v = probe?.ok ? parseCibVersion(probe.stdout) : null;
+  return v ? v.split(':').slice(0, 2).join(':') : null;
+}
+
 export function createAgent(opts: AgentOptions = {}): Agent {
   const runner = opts.runner ?? new LocalToolRunner();
   const node = opts.node ?? os.hostname();
@@ -86,6 +92,8 @@ export function createAgent(opts: AgentOptions = {}): Agent {
       const live = { notify: false, cibDir: false };
       // The DC and this host's node name, as the last snapshot says (deferUnlessDc).
       const seen: { dc: string | null; self: string } = { dc: null, self: node };
+      // The configuration's epoch ("admin_epoch:epoch") when it was last read.
+      let readEpoch: string | null = null;
 
       const coalescer = new Coalescer({
         windowMs: wopts.windowMs,
@@ -98,6 +106,16 @@ export function createAgent(opts: AgentOptions = {}): Agent {
           const collectedFrom = clock.now();
           const raw = await collectRaw({ runner, cibFile: opts.cibFile, timeoutMs: opts.timeoutMs, parts: all ? ALL_PARTS : parts });
           if (stopped) return;
+          // A status read that finds the configuration changed since it was last read (the CIB's
+          // epoch, in the version probe) reads it too: no snapshot shows the status of a
+          // configuration newer than its own (a resource unmanaged, its maintenance meta not yet).
+          const epoch = configEpoch(raw.cibVersion);
+          const stale = !all && !parts.has('config') && epoch !== null && epoch !== readEpoch;
+          if (stale) {
+            Object.assign(raw, await collectRaw({ runner, timeoutMs: opts.timeoutMs, parts: ['config'] }));
+            if (stopped) return;
+          }
+          if (all || parts.has('config') || stale) readEpoch = configEpoch(raw.cibVersion);
           last = { ...last, ...raw };
           const print = fingerprint(last);
           if (print === lastPrint) return;
