@@ -211,15 +211,17 @@ for (const name of Object.keys(screens)) {
 
 // Where pcmk-top's time goes (PCMK_TRACE_LIVE): per change, the DC agent's snapshot that carried
 // it, and the first frame after that snapshot arrived.
+// The DC's host (whichever member won the election; the agents of the others read 2 s later).
+const dcHost = /<current_dc [^>]*\bname="([^"]+)"/.exec(onDc(['crm_mon', '-1', '--output-as=xml']).stdout)?.[1] ?? 'cluster-1';
 const trace = readFileSync(traceFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 const snaps = trace.filter((t) => t.eventAt);
 const frames = trace.filter((t) => t.frame);
 const stages = { 'change -> agent event': [], 'event -> collection start': [], collection: [], 'agent -> console': [], 'console -> frame written': [] };
 for (const c of measured) {
-  // The console shows the DC's own view (cluster-1's in the sandbox): the last of its snapshots
-  // received before the change was on screen is the one that carried it.
+  // The console shows the DC's own view: the last of the DC agent's snapshots received before the
+  // change was on screen is the one that carried it.
   const seen = c.seen['pcmk-top (SSH, 3 hosts)'];
-  const s = snaps.filter((x) => x.node === 'cluster-1' && x.at <= seen).at(-1);
+  const s = snaps.filter((x) => x.node === dcHost && x.at <= seen).at(-1);
   const f = s && frames.find((x) => x.at >= s.at);
   if (!s || !f) continue;
   stages['change -> agent event'].push(s.eventAt - c.changeAt);

@@ -15,12 +15,15 @@ import path from 'node:path';
 import { collectRaw, type ReadScope } from './collect.js';
 import { canStream, LocalToolRunner, type ToolRunner, type ToolStream } from './run-tool.js';
 import { buildSnapshot, parseCibVersion, type RawOutputs } from './snapshot.js';
-import { ALL_PARTS, Coalescer, deferUnlessDc, HINT_WINDOW_MS, notifyScript, parseNotifyLine, systemClock, type Clock, type WatchEvent, type WatchPart } from './watch.js';
+import { ALL_PARTS, Coalescer, deferUnlessDc, HINT_WINDOW_MS, mergeNewer, notifyScript, parseNotifyLine, systemClock, type Clock, type WatchEvent, type WatchPart } from './watch.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
 import type { DeferUnlessDc, WatchTiming } from '../model/protocol.js';
 
 /** Where Pacemaker keeps the CIB on disk (its configuration; the status section is never written). */
 export const CIB_DIR = '/var/lib/pacemaker/cib';
+
+/** Collections a watch runs at once: one for the change being read, one for the change after it. */
+export const WATCH_OVERLAP = 2;
 
 export interface AgentOptions {
   runner?: ToolRunner;
@@ -94,13 +97,18 @@ export function createAgent(opts: AgentOptions = {}): Agent {
       const seen: { dc: string | null; self: string } = { dc: null, self: node };
       // The configuration's epoch ("admin_epoch:epoch") when it was last read.
       let readEpoch: string | null = null;
+      // Which collection each part of `last` was read by (collections may settle out of order).
+      const readBy = new Map<keyof RawOutputs, number>();
 
       const coalescer = new Coalescer({
         windowMs: wopts.windowMs,
         minIntervalMs: wopts.minIntervalMs ?? 0,
+        // An event that arrives while a collection runs (a burst of changes) is read beside it,
+        // not after it: its change reaches the screen one collection sooner.
+        overlap: WATCH_OVERLAP,
         clock,
         onError: wopts.onError,
-        async collect({ parts, events }) {
+        async collect({ parts, events }, seq) {
           // The first snapshot, a file, or a lost event source: everything.
           const all = opts.cibFile || !Object.keys(last).length;
           const collectedFrom = clock.now();
@@ -115,8 +123,10 @@ export function createAgent(opts: AgentOptions = {}): Agent {
             Object.assign(raw, await collectRaw({ runner, timeoutMs: opts.timeoutMs, parts: ['config'] }));
             if (stopped) return;
           }
-          if (all || parts.has('config') || stale) readEpoch = configEpoch(raw.cibVersion);
-          last = { ...last, ...raw };
+          const next = { ...last };
+          const took = mergeNewer(next, readBy, raw, seq);
+          if (took.includes('cib') && (all || parts.has('config') || stale)) readEpoch = configEpoch(raw.cibVersion);
+          last = next;
           const print = fingerprint(last);
           if (print === lastPrint) return;
           lastPrint = print;

@@ -1,8 +1,8 @@
 /**
  * The watch's scheduler: events from the cluster's event sources come in, collections go out.
- * It merges the events that arrive within a short window, runs at most one collection at a time,
- * runs once more when events arrived during a collection, and asks only for the parts of the
- * snapshot the events touched. Time comes from an injected clock, so tests drive it by hand.
+ * It merges the events that arrive within a short window, runs at most `overlap` collections at a
+ * time (one by default), runs once more when events arrived while that many were running, and asks
+ * only for the parts of the snapshot the events touched. Time comes from an injected clock, so tests drive it by hand.
  */
 import type { DeferUnlessDc } from '../model/protocol.js';
 
@@ -72,9 +72,15 @@ export interface CoalescerOptions {
   windowMs?: number;
   /** Least time between the starts of two collections (ms). */
   minIntervalMs?: number;
+  /**
+   * How many collections may run at once (default 1). With 2, an event that arrives while one runs
+   * is read beside it instead of after it; the collector must then keep the newest read of each
+   * part (`mergeNewer`), as collections may settle out of order.
+   */
+  overlap?: number;
   clock?: Clock;
-  /** Runs one collection; the scheduler never starts another before it settles. */
-  collect(req: CollectRequest): Promise<void>;
+  /** Runs one collection; while `overlap` of them run, the scheduler starts no other. */
+  collect(req: CollectRequest, seq: number): Promise<void>;
   onError?(e: unknown): void;
 }
 
@@ -88,22 +94,24 @@ export class Coalescer {
   private readonly clock: Clock;
   private readonly windowMs: number;
   private readonly minIntervalMs: number;
+  private readonly overlap: number;
   private dirty = new Set<WatchPart>();
   private events: WatchEvent[] = [];
   /** When the waiting events want to be collected (epoch ms), the earliest of their windows. */
   private due: number | null = null;
   private timer: unknown = null;
   private timerAt = Infinity;
-  private running = false;
+  private running = 0;
   private lastStart = -Infinity;
   private stopped = false;
-  /** Collections started so far (for tests and traces). */
+  /** Collections started so far (for tests and traces); also each collection's sequence number. */
   runs = 0;
 
   constructor(private readonly opts: CoalescerOptions) {
     this.clock = opts.clock ?? systemClock;
     this.windowMs = opts.windowMs ?? DEFAULT_WINDOW_MS;
     this.minIntervalMs = opts.minIntervalMs ?? 0;
+    this.overlap = Math.max(1, opts.overlap ?? 1);
   }
 
   notify(ev: WatchEvent): void {
@@ -117,7 +125,7 @@ export class Coalescer {
 
   /** True while nothing is waiting and nothing runs. */
   get idle(): boolean {
-    return !this.running && this.timer === null && this.dirty.size === 0;
+    return this.running === 0 && this.timer === null && this.dirty.size === 0;
   }
 
   stop(): void {
@@ -127,7 +135,7 @@ export class Coalescer {
   }
 
   private schedule(): void {
-    if (this.running || this.stopped || !this.dirty.size) return;
+    if (this.running >= this.overlap || this.stopped || !this.dirty.size) return;
     const now = this.clock.now();
     const at = Math.max(this.due ?? now, this.lastStart + this.minIntervalMs);
     // An event with a shorter window than the one waiting brings the collection forward.
@@ -147,24 +155,41 @@ export class Coalescer {
   }
 
   private async run(): Promise<void> {
-    if (this.stopped || this.running || !this.dirty.size) return;
+    if (this.stopped || this.running >= this.overlap || !this.dirty.size) return;
     const req: CollectRequest = { parts: this.dirty, events: this.events };
     this.dirty = new Set();
     this.events = [];
     this.due = null;
-    this.running = true;
+    this.running++;
     this.lastStart = this.clock.now();
-    this.runs++;
+    const seq = ++this.runs;
     try {
-      await this.opts.collect(req);
+      await this.opts.collect(req, seq);
     } catch (e) {
       this.opts.onError?.(e);
     } finally {
-      this.running = false;
+      this.running--;
       // Events that came in while collecting wait out the rest of their window, no more.
       this.schedule();
     }
   }
+}
+
+/**
+ * Merges what collection `seq` read into `last`, each part only if no later-started collection
+ * has settled with it already (`seqs`: the collection each part was last read by). Returns the
+ * keys it took. With overlapping collections, an older read that settles last never replaces a
+ * newer one.
+ */
+export function mergeNewer<T extends object>(last: Partial<T>, seqs: Map<keyof T, number>, raw: Partial<T>, seq: number): Array<keyof T> {
+  const took: Array<keyof T> = [];
+  for (const k of Object.keys(raw) as Array<keyof T>) {
+    if ((seqs.get(k) ?? 0) > seq) continue;
+    last[k] = raw[k];
+    seqs.set(k, seq);
+    took.push(k);
+  }
+  return took;
 }
 
 /**

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Coalescer, deferUnlessDc, HINT_WINDOW_MS, notifyScript, parseNotifyLine, type Clock, type CollectRequest, type WatchEvent, type WatchPart } from '../../../src/agent/watch.js';
+import { Coalescer, deferUnlessDc, HINT_WINDOW_MS, mergeNewer, notifyScript, parseNotifyLine, type Clock, type CollectRequest, type WatchEvent, type WatchPart } from '../../../src/agent/watch.js';
 
 /** A clock the test moves by hand: timers fire in order when time passes them. */
 class ManualClock implements Clock {
@@ -40,17 +40,17 @@ const flush = async () => {
 };
 
 /** A coalescer whose collections the test finishes by hand; records when each started. */
-function harness(opts: { windowMs?: number; minIntervalMs?: number } = {}) {
+function harness(opts: { windowMs?: number; minIntervalMs?: number; overlap?: number } = {}) {
   const clock = new ManualClock();
-  const started: Array<{ at: number; parts: WatchPart[]; sources: string[] }> = [];
+  const started: Array<{ at: number; parts: WatchPart[]; sources: string[]; seq?: number }> = [];
   const finish: Array<(e?: Error) => void> = [];
   const errors: unknown[] = [];
   const c = new Coalescer({
     ...opts,
     clock,
     onError: (e) => errors.push(e),
-    collect: (req: CollectRequest) => {
-      started.push({ at: clock.t, parts: [...req.parts].sort(), sources: req.events.map((e) => e.source) });
+    collect: (req: CollectRequest, seq: number) => {
+      started.push({ at: clock.t, parts: [...req.parts].sort(), sources: req.events.map((e) => e.source), ...(opts.overlap ? { seq } : {}) });
       return new Promise<void>((resolve, reject) => finish.push((e) => (e ? reject(e) : resolve())));
     },
   });
@@ -89,6 +89,36 @@ describe('Coalescer', () => {
     h.finish[1]!();
     await h.clock.advance(10_000);
     expect(h.started).toHaveLength(2);
+    expect(h.c.idle).toBe(true);
+  });
+
+  it('with an overlap of 2, reads a burst\'s next change beside the running collection, and a third after one settles', async () => {
+    const h = harness({ windowMs: 15, overlap: 2 });
+    h.c.notify(h.ev('operation', ['status']));
+    await h.clock.advance(15);
+    // The next change of a burst, 0.3 s later, while the first is still being read: read at once.
+    await h.clock.advance(285);
+    h.c.notify(h.ev('cib-config', ['config', 'status']));
+    await h.clock.advance(15);
+    expect(h.started.map((s) => [s.at - h.t0, s.seq, s.parts.join('+')])).toEqual([
+      [15, 1, 'status'],
+      [315, 2, 'config+status'],
+    ]);
+    // A third while two run waits for one of them, then starts at once.
+    h.c.notify(h.ev('operation', ['status']));
+    await h.clock.advance(100);
+    expect(h.started).toHaveLength(2);
+    h.finish[1]!();
+    await h.clock.advance(0);
+    expect(h.started.map((s) => [s.at - h.t0, s.seq])).toEqual([
+      [15, 1],
+      [315, 2],
+      [415, 3],
+    ]);
+    h.finish[0]!();
+    h.finish[2]!();
+    await h.clock.advance(10_000);
+    expect(h.started).toHaveLength(3);
     expect(h.c.idle).toBe(true);
   });
 
@@ -139,6 +169,20 @@ describe('Coalescer', () => {
     h.c.notify(h.ev('operation', ['status']));
     await h.clock.advance(1000);
     expect(h.started).toHaveLength(0);
+  });
+});
+
+describe('mergeNewer: overlapping collections settle out of order', () => {
+  it('keeps each part from the collection that started last, whatever order they settle in', () => {
+    const last: Record<string, string> = {};
+    const seqs = new Map<string, number>();
+    // Collection 2 (status and config, the later change) settles before collection 1 (status).
+    expect(mergeNewer(last, seqs, { crmMon: 'status after change 2', cib: 'config 2' }, 2)).toEqual(['crmMon', 'cib']);
+    expect(mergeNewer(last, seqs, { crmMon: 'status after change 1', cmapctl: 'members' }, 1)).toEqual(['cmapctl']);
+    expect(last).toEqual({ crmMon: 'status after change 2', cib: 'config 2', cmapctl: 'members' });
+    // A later collection replaces what it read again.
+    expect(mergeNewer(last, seqs, { crmMon: 'status after change 3' }, 3)).toEqual(['crmMon']);
+    expect(last.crmMon).toBe('status after change 3');
   });
 });
 
