@@ -79,6 +79,17 @@ async function collectVersion(runner: ToolRunner, mon: Promise<ToolResult | unde
   return r;
 }
 
+/** crm_mon's `mixed_version="true"` (2.1+): the cluster's nodes speak different feature sets. */
+export function saysMixed(r: ToolResult | undefined): boolean {
+  return !!r?.ok && /<current_dc [^>]*\bmixed_version="true"/.test(r.stdout.slice(0, 4000));
+}
+
+/** The host's `crm_mon --version`, only when its crm_mon says the cluster is mixed. */
+async function versionIfMixed(runner: ToolRunner, mon: Promise<ToolResult | undefined>, timeoutMs: number): Promise<ToolResult | undefined> {
+  const m = await mon;
+  return saysMixed(m) ? collectVersion(runner, Promise.resolve(m), timeoutMs) : undefined;
+}
+
 /** Legacy Pacemaker 1.1 crm_mon rejects --output-as; detect that from its usage error. */
 function looksLikeUnknownOption(r: ToolResult): boolean {
   if (r.ok || !r.error || r.error.failure !== 'exit') return false;
@@ -161,8 +172,10 @@ export async function collectRaw(opts: CollectOptions): Promise<RawOutputs> {
     // corosync-quorumtool -s exits 2 when the partition has no quorum; that output is still valid.
     corosync ? attempt(runner, 'corosync-quorumtool', ['-s'], { timeoutMs, okExitCodes: [2] }) : none,
     corosync ? attempt(runner, 'corosync-cfgtool', ['-s'], { timeoutMs }) : none,
-    // The release of the host's tools (a CIB file is read with whatever tools: no version).
-    parts.has('status') && !opts.cibFile ? collectVersion(runner, mon, timeoutMs) : none,
+    // The release of the host's tools (a CIB file is read with whatever tools: no version). A
+    // status read (`pcmk status`) asks only when crm_mon says the nodes run mixed versions: that
+    // is where each node's release is printed.
+    !parts.has('status') || opts.cibFile ? none : opts.read === 'status' ? versionIfMixed(runner, mon, timeoutMs) : collectVersion(runner, mon, timeoutMs),
   ]);
   const raw: RawOutputs = { crmMon, cib, cibVersion, cmapctl, quorumtool, cfgtool, version };
   if (opts.cibFile && parts.has('corosync')) {

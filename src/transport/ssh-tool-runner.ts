@@ -8,6 +8,12 @@
  * -> 'missing', a command timeout -> 'timeout', a signal -> 'killed', other exits -> 'exit'.
  * A lost or failed connection is not a tool failure: it is thrown as the TransportError itself,
  * so callers see that the host, not the tool, is unreachable.
+ *
+ * Calls made together (in one turn of the event loop, as a collection makes its six) go out as one
+ * exec channel: a POSIX `sh` script runs them side by side on the host, each under coreutils'
+ * `timeout`, and prints each one's output framed by a random token (`batchScript`, `parseBatch`).
+ * An exec costs the host a session (sshd's fork, the login shell): one instead of six is most of
+ * what a status read over SSH waits for.
  */
 import {
   DEFAULT_TIMEOUT_MS,
@@ -17,8 +23,10 @@ import {
   type ToolOutput,
   type ToolStream,
 } from '../agent/run-tool.js';
+import { randomBytes } from 'node:crypto';
+import { constants as osConstants } from 'node:os';
 import { TransportError } from './errors.js';
-import type { ExecResult, RemoteProcess, SshConnection } from './ssh/index.js';
+import { quoteShellWord, toRemoteCommand, type ExecResult, type RemoteProcess, type SshConnection } from './ssh/index.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -39,6 +47,81 @@ export function isMissingCommand(tool: string, r: Pick<ExecResult, 'exitCode' | 
   return false;
 }
 
+/** One call of a batch: its argv (remoteToolArgv) and how long it may run. */
+export interface BatchItem {
+  argv: string[];
+  timeoutMs: number;
+}
+
+/** Exit status of the batch script when it could not start (no temporary directory). */
+export const BATCH_NOT_STARTED = 125;
+
+/**
+ * The one-line `sh` script that runs `items` side by side and prints, for each in order,
+ * `TOKEN i EXIT\n` + stdout + `\nTOKEN\n` + stderr + `\nTOKEN\n`. Each runs under `timeout`
+ * (its own limit; exit 124 when reached, then KILL after 2 s) where coreutils has it. Pure.
+ */
+export function batchScript(items: readonly BatchItem[], token: string): string {
+  const run = items.map((it, i) => {
+    const secs = Math.max(1, Math.ceil(it.timeoutMs / 1000));
+    return `(t ${secs} ${toRemoteCommand(it.argv)} >"$d/${i}o" 2>"$d/${i}e" </dev/null; echo $? >"$d/${i}x") &`;
+  });
+  // One line (a remote command may not hold a newline); `&` ends a command as `;` does.
+  return [
+    `d=$(mktemp -d 2>/dev/null) || exit ${BATCH_NOT_STARTED};`,
+    `trap 'rm -rf "$d"' EXIT;`,
+    `if command -v timeout >/dev/null 2>&1; then t() { timeout -k 2 "$@"; }; else t() { shift; "$@"; }; fi;`,
+    ...run,
+    'wait;',
+    `i=0; while [ "$i" -lt ${items.length} ]; do printf '%s %s %s\\n' ${quoteShellWord(token)} "$i" "$(cat "$d/\${i}x")"; cat "$d/\${i}o"; printf '\\n%s\\n' ${quoteShellWord(token)}; cat "$d/\${i}e"; printf '\\n%s\\n' ${quoteShellWord(token)}; i=$((i+1)); done`,
+  ].join(' ');
+}
+
+/** One call's result from a batch's output: exit status as `sh` saw it (128+n: signal n). */
+export interface BatchResult {
+  stdout: string;
+  stderr: string;
+  status: number;
+}
+
+/** Splits a batch's output into its `n` results (null where one is missing or garbled). Pure. */
+export function parseBatch(out: string, token: string, n: number): Array<BatchResult | null> {
+  const results: Array<BatchResult | null> = [];
+  let pos = 0;
+  const sep = `\n${token}\n`;
+  for (let i = 0; i < n; i++) {
+    const head = `${token} ${i} `;
+    if (!out.startsWith(head, pos)) {
+      results.push(null);
+      continue;
+    }
+    const eol = out.indexOf('\n', pos);
+    const status = Number(out.slice(pos + head.length, eol));
+    const outEnd = out.indexOf(sep, eol);
+    const errEnd = outEnd < 0 ? -1 : out.indexOf(sep, outEnd + sep.length);
+    if (eol < 0 || errEnd < 0 || !Number.isInteger(status)) {
+      results.push(null);
+      continue;
+    }
+    results.push({ stdout: out.slice(eol + 1, outEnd), stderr: out.slice(outEnd + sep.length, errEnd), status });
+    pos = errEnd + sep.length;
+  }
+  return results;
+}
+
+/** A signal's name from its number (`SIGKILL` for 9), or null. */
+function signalName(n: number): string | null {
+  return Object.entries(osConstants.signals).find(([, v]) => v === n)?.[0] ?? null;
+}
+
+interface Queued {
+  tool: string;
+  args: string[];
+  opts: RunOptions;
+  resolve(o: ToolOutput): void;
+  reject(e: unknown): void;
+}
+
 export class SshToolRunner implements StreamingToolRunner {
   readonly where: string;
 
@@ -54,7 +137,82 @@ export class SshToolRunner implements StreamingToolRunner {
     return typeof this.conn === 'function' ? this.conn() : Promise.resolve(this.conn);
   }
 
-  async run(tool: string, args: string[], opts: RunOptions = {}): Promise<ToolOutput> {
+  private queue: Queued[] = [];
+
+  /** Runs one tool; calls made in the same turn of the event loop share one exec (a batch). */
+  run(tool: string, args: string[], opts: RunOptions = {}): Promise<ToolOutput> {
+    // Input goes to one command's stdin, and a size limit to one command's output: alone.
+    if (opts.input !== undefined || opts.maxBuffer !== undefined) return this.runAlone(tool, args, opts);
+    return new Promise<ToolOutput>((resolve, reject) => {
+      this.queue.push({ tool, args, opts, resolve, reject });
+      if (this.queue.length === 1) setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const calls = this.queue;
+    this.queue = [];
+    if (calls.length === 1) {
+      const [c] = calls as [Queued];
+      this.runAlone(c.tool, c.args, c.opts).then(c.resolve, c.reject);
+      return;
+    }
+    const items: BatchItem[] = [];
+    const ready: Array<{ c: Queued; item: BatchItem }> = [];
+    for (const c of calls) {
+      const timeoutMs = c.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+      try {
+        const item = { argv: remoteToolArgv(c.tool, c.args, c.opts.env), timeoutMs };
+        toRemoteCommand(item.argv);
+        items.push(item);
+        ready.push({ c, item });
+      } catch (e) {
+        c.reject(new ToolError({ tool: c.tool, args: c.args, timeoutMs, where: this.where, failure: 'spawn', exitCode: null, signal: null, stdout: '', stderr: (e as Error).message, durationMs: 0 }));
+      }
+    }
+    if (!ready.length) return;
+    const token = `pcmk-batch-${randomBytes(12).toString('hex')}`;
+    const timeoutMs = Math.max(...items.map((i) => i.timeoutMs)) + 5_000;
+    let r: ExecResult;
+    try {
+      const conn = await this.connection();
+      r = await conn.exec(['sh', '-c', batchScript(items, token)], { timeoutMs });
+    } catch (e) {
+      for (const { c, item } of ready) {
+        if (e instanceof TransportError && e.stage === 'timeout') {
+          c.reject(new ToolError({ tool: c.tool, args: c.args, timeoutMs: item.timeoutMs, where: this.where, failure: 'timeout', exitCode: null, signal: null, stdout: '', stderr: '', durationMs: timeoutMs }));
+        } else c.reject(e);
+      }
+      return;
+    }
+    if (r.exitCode === BATCH_NOT_STARTED && !r.stdout.includes(token)) {
+      // Nothing ran (no temporary directory on the host): one exec each, as without batches.
+      for (const { c } of ready) this.runAlone(c.tool, c.args, c.opts).then(c.resolve, c.reject);
+      return;
+    }
+    const results = parseBatch(r.stdout, token, ready.length);
+    ready.forEach(({ c, item }, i) => {
+      const base = { tool: c.tool, args: c.args, timeoutMs: item.timeoutMs, where: this.where };
+      const res = results[i];
+      if (!res) {
+        c.reject(new ToolError({ ...base, failure: 'killed', exitCode: null, signal: null, stdout: '', stderr: `no result from the host's batch (exit ${r.exitCode ?? r.signal}): ${r.stderr.slice(0, 200)}`, durationMs: r.durationMs }));
+        return;
+      }
+      const out = { stdout: res.stdout, stderr: res.stderr, durationMs: r.durationMs };
+      // `timeout`: 124 when the limit is reached, 137 (KILL) when the tool ignored TERM.
+      if (res.status === 124 || (res.status === 137 && r.durationMs >= item.timeoutMs)) {
+        c.reject(new ToolError({ ...base, ...out, failure: 'timeout', exitCode: null, signal: null }));
+        return;
+      }
+      try {
+        c.resolve(this.toOutput(base, c.opts, res.status > 128 ? { ...out, exitCode: null, signal: signalName(res.status - 128) } : { ...out, exitCode: res.status, signal: null }));
+      } catch (e) {
+        c.reject(e);
+      }
+    });
+  }
+
+  private async runAlone(tool: string, args: string[], opts: RunOptions): Promise<ToolOutput> {
     const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const base = { tool, args, timeoutMs, where: this.where };
     const started = performance.now();
@@ -78,6 +236,16 @@ export class SshToolRunner implements StreamingToolRunner {
       }
       throw e;
     }
+    return this.toOutput(base, opts, r);
+  }
+
+  /** A finished command as the tool's output, or the ToolError its exit means. */
+  private toOutput(
+    base: { tool: string; args: string[]; timeoutMs: number; where: string },
+    opts: RunOptions,
+    r: Pick<ExecResult, 'stdout' | 'stderr' | 'durationMs' | 'exitCode' | 'signal'>,
+  ): ToolOutput {
+    const { tool } = base;
     const res = { stdout: r.stdout, stderr: r.stderr, durationMs: r.durationMs };
     if (r.exitCode === 0) return { ...res, exitCode: 0 };
     if (r.exitCode === null) {

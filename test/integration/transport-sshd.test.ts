@@ -207,6 +207,39 @@ describe('SshToolRunner (agentless mode)', () => {
     expect(left.exitCode).toBe(1);
   });
 
+  it('sends the calls of one turn as one exec, each with its own result, exit, missing command and timeout', async () => {
+    const p = pool(config);
+    const runner = new SshToolRunner(() => p.get('good'), 'good');
+    // Each call prints its session id: sshd starts a session per exec channel.
+    const batchPid = ['-c', 'cut -d" " -f6 /proc/$$/stat'];
+    const t = performance.now();
+    const settled = await Promise.allSettled([
+      runner.run('sh', batchPid),
+      runner.run('sh', ['-c', 'echo "$TZ $X"'], { env: { X: "it's" } }),
+      runner.run('sh', ['-c', 'echo bad >&2; exit 4']),
+      runner.run('sh', ['-c', 'exit 2'], { okExitCodes: [2] }),
+      runner.run('pcmk-no-such-tool', ['--x']),
+      runner.run('sleep', ['31337'], { timeoutMs: 1000 }),
+      runner.run('sh', batchPid),
+    ]);
+    const took = performance.now() - t;
+    const [a, env, bad, two, missing, slow, b] = settled.map((x) => (x.status === 'fulfilled' ? x.value : x.reason));
+    expect(a.stdout).toMatch(/^\d+\n$/);
+    expect(b.stdout).toBe(a.stdout);
+    expect(env).toMatchObject({ stdout: "UTC it's\n", exitCode: 0 });
+    expect(bad).toBeInstanceOf(ToolError);
+    expect(bad).toMatchObject({ failure: 'exit', exitCode: 4, stderr: 'bad\n' });
+    expect(two).toMatchObject({ exitCode: 2 });
+    expect(missing).toMatchObject({ failure: 'missing' });
+    expect(slow).toMatchObject({ failure: 'timeout', timeoutMs: 1000 });
+    expect(took).toBeLessThan(4000);
+    // The timed-out tool is not left behind.
+    expect((await runner.run('pgrep', ['-f', 'sleep 3133[7]'], { okExitCodes: [1] })).exitCode).toBe(1);
+    // Calls in different turns are separate execs.
+    const c = await runner.run('sh', batchPid);
+    expect(c.stdout).not.toBe(a.stdout);
+  });
+
   it('streams a long-running tool and kills it', async () => {
     const p = pool(config);
     const runner = new SshToolRunner(() => p.get('good'), 'good');

@@ -2,6 +2,7 @@
  * Which tools a read runs. The tools run through a prefix (test/fixtures/bin/echo-args) that prints
  * its argv, so each output names the tool that really ran and with which arguments.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -32,11 +33,40 @@ describe('collectRaw', () => {
     ]);
   });
 
-  it('a status read leaves out only the CIB version probe, and says so in its place', async () => {
+  it('a status read leaves out the CIB version probe (and says so in its place) and, on a cluster not mixed, the release', async () => {
     const raw = await collectRaw({ runner: new LocalToolRunner([echoArgs]), timeoutMs: 10_000, read: 'status' });
-    expect(ran(raw)).not.toContain('cibadmin --query --xpath /cib --no-children');
-    expect(ran(raw)).toHaveLength(6);
+    expect(ran(raw)).toEqual([
+      'cibadmin --query --scope configuration',
+      'corosync-cfgtool -s',
+      'corosync-cmapctl',
+      'corosync-quorumtool -s',
+      'crm_mon --one-shot --output-as=xml --inactive --include=all',
+    ]);
     expect(raw.cibVersion).toMatchObject({ ok: false, tool: 'cibadmin', skipped: NOT_COLLECTED_FOR_STATUS });
+    expect(raw.version).toBeUndefined();
+  });
+
+  it("a status read asks the host's release only when crm_mon says the nodes run mixed versions (Pacemaker 2.1.11's own captures)", async () => {
+    const captures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/corpus/tool-output/pacemaker-2.1/Pacemaker-2.1.11');
+    const versionRuns = (capture: string) => {
+      const runs: string[] = [];
+      const runner: ToolRunner = {
+        where: 'local',
+        async run(tool, args) {
+          runs.push([tool, ...args].join(' '));
+          const stdout = tool === 'crm_mon' && args[0] !== '--version' ? readFileSync(path.join(captures, capture), 'utf8') : args[0] === '--version' ? 'Pacemaker 2.1.11\n' : '';
+          return { stdout, stderr: '', exitCode: 0, durationMs: 1 };
+        },
+      };
+      return { runner, runs };
+    };
+    const mixed = versionRuns('feature-set--xml-output-mixed-status.xml');
+    expect(buildSnapshot(await collectRaw({ runner: mixed.runner, timeoutMs: 10_000, read: 'status' }), { source: 'n' }).toolsVersion).toBe('2.1.11');
+    expect(mixed.runs).toContain('crm_mon --version');
+    const same = versionRuns('feature-set--xml-output-no-mixed-status.xml');
+    expect(buildSnapshot(await collectRaw({ runner: same.runner, timeoutMs: 10_000, read: 'status' }), { source: 'n' }).toolsVersion).toBeNull();
+    expect(same.runs).not.toContain('crm_mon --version');
+    expect(same.runs).toHaveLength(5);
   });
 });
 
@@ -55,7 +85,7 @@ describe("the release of the host's tools (crm_mon --version)", () => {
         return tools.run(tool, args, o);
       },
     };
-    const read = async () => buildSnapshot(await collectRaw({ runner: node, parts: ['status'], read: 'status', timeoutMs: 30_000 }), { source: 'n' }).toolsVersion;
+    const read = async () => buildSnapshot(await collectRaw({ runner: node, parts: ['status'], timeoutMs: 30_000 }), { source: 'n' }).toolsVersion;
     expect(await read()).toBe('2.1.5');
     expect(await read()).toBe('2.1.5');
     expect(versionRuns).toEqual(['installed']);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LAUNCH_SCRIPT, PROBE_SCRIPT, PUSH_SCRIPT, nodeMajor, parseLaunchLine, parseProbe, planAgentModes } from '../../../src/transport/connect-agent.js';
 import { orderHostKeyAlgorithms, PID_WRAPPER, quoteShellWord, toRemoteCommand, UnsafeArgumentError } from '../../../src/transport/ssh/index.js';
-import { isMissingCommand, remoteToolArgv } from '../../../src/transport/ssh-tool-runner.js';
+import { batchScript, isMissingCommand, parseBatch, remoteToolArgv, BATCH_NOT_STARTED } from '../../../src/transport/ssh-tool-runner.js';
 import { TransportError, transportErrorMessage } from '../../../src/transport/errors.js';
 
 const tempDirs: string[] = [];
@@ -62,6 +62,53 @@ describe('remote command quoting', () => {
     expect(r.exitCode).toBe(127);
     expect(isMissingCommand('pcmk-no-such-tool', r)).toBe(true);
     expect(isMissingCommand('x', { exitCode: 1, stderr: 'not found' })).toBe(false);
+  });
+});
+
+describe('the batch script: the calls of one collection in one exec', () => {
+  it('runs its commands side by side in a real shell and returns each output, exit and timeout as its own', () => {
+    const items = [
+      { argv: remoteToolArgv('printf', ['%s\\n%s', "it's", 'a b']), timeoutMs: 5000 },
+      { argv: remoteToolArgv('sh', ['-c', 'echo "$TZ" >&2; exit 3']), timeoutMs: 5000 },
+      { argv: remoteToolArgv('pcmk-no-such-tool', []), timeoutMs: 5000 },
+      { argv: remoteToolArgv('sleep', ['30']), timeoutMs: 1000 },
+      { argv: remoteToolArgv('sh', ['-c', 'sleep 1; printf "\\n%s\\n" "$0"', 'pcmk-batch-decoy']), timeoutMs: 5000 },
+      { argv: remoteToolArgv('sh', ['-c', 'kill -9 $$']), timeoutMs: 5000 },
+    ];
+    const token = 'pcmk-batch-0123456789abcdef01234567';
+    const script = batchScript(items, token);
+    // What goes to the host is one line, quoted as any remote command.
+    expect(script).not.toMatch(/[\r\n]/);
+    expect(() => toRemoteCommand(['sh', '-c', script])).not.toThrow();
+    const t = performance.now();
+    const r = spawnSync('sh', ['-c', script], { encoding: 'utf8', timeout: 20_000 });
+    // Side by side: the 1 s sleeps and the 1 s timeout overlap.
+    expect(performance.now() - t).toBeLessThan(2900);
+    expect(r.status).toBe(0);
+    const [ok, exit, missing, slow, decoy, killed] = parseBatch(r.stdout, token, items.length);
+    expect(ok).toEqual({ stdout: "it's\na b", stderr: '', status: 0 });
+    expect(exit).toEqual({ stdout: '', stderr: 'UTC\n', status: 3 });
+    expect(missing?.status).toBe(127);
+    expect(isMissingCommand('pcmk-no-such-tool', { exitCode: missing!.status, stderr: missing!.stderr })).toBe(true);
+    expect(slow?.status).toBe(124);
+    expect(decoy).toEqual({ stdout: '\npcmk-batch-decoy\n', stderr: '', status: 0 });
+    expect(killed?.status).toBe(128 + 9);
+  });
+
+  it('says when it could not start, and parses a cut-off output as missing results, not wrong ones', () => {
+    const r = spawnSync('sh', ['-c', batchScript([{ argv: ['true'], timeoutMs: 1000 }, { argv: ['true'], timeoutMs: 1000 }], 'T')], {
+      encoding: 'utf8',
+      env: { PATH: '/usr/bin:/bin', TMPDIR: '/nonexistent/dir' },
+    });
+    expect(r.status).toBe(BATCH_NOT_STARTED);
+    expect(r.stdout).toBe('');
+    const full = 'T 0 0\nout\nT\nerr\nT\nT 1 2\nx\nT\n\nT\n';
+    expect(parseBatch(full, 'T', 2)).toEqual([
+      { stdout: 'out', stderr: 'err', status: 0 },
+      { stdout: 'x', stderr: '', status: 2 },
+    ]);
+    expect(parseBatch(full.slice(0, 20), 'T', 2)).toEqual([{ stdout: 'out', stderr: 'err', status: 0 }, null]);
+    expect(parseBatch('', 'T', 1)).toEqual([null]);
   });
 });
 
