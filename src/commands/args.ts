@@ -166,5 +166,9 @@ export function parseArgs(argv: string[]): ParsedArgs {
         else throw new UsageError(`unknown option ${a}`);
     }
   }
+  const targets = [options.cib !== null && '--cib', options.local && '--local', options.hosts.length > 0 && '--host', options.cluster !== null && '--cluster'].filter((t): t is string => !!t);
+  if (targets.length > 1) {
+    throw new UsageError(`${targets.join(' and ')} name different places to read: give one of --cib FILE, --local, --host H,... or --cluster NAME`);
+  }
   return { options, positional, flags };
 }

@@ -63,4 +63,13 @@ describe('pcmk arguments', () => {
     expect(() => parseArgs(['--frobnicate'])).toThrow(/unknown option --frobnicate/);
     expect(() => parseArgs(['--timeout', 'x'])).toThrow(UsageError);
   });
+
+  it('refuses two places to read at once instead of choosing one silently', () => {
+    expect(() => parseArgs(['status', '--host', 'cluster-1', '--cib', 'cib.xml'])).toThrow(
+      '--cib and --host name different places to read: give one of --cib FILE, --local, --host H,... or --cluster NAME',
+    );
+    expect(() => parseArgs(['--local', '--cluster', 'prod', 'status'])).toThrow(/^--local and --cluster name different places/);
+    // `maintenance on --cluster` (no value) is the whole cluster, not a target.
+    expect(parseArgs(['maintenance', 'on', '--cluster', '--host', 'cluster-1']).options.hosts).toEqual(['cluster-1']);
+  });
 });
