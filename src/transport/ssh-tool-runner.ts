@@ -59,7 +59,8 @@ export const BATCH_NOT_STARTED = 125;
 /**
  * The one-line `sh` script that runs `items` side by side and prints, for each in order,
  * `TOKEN i EXIT\n` + stdout + `\nTOKEN\n` + stderr + `\nTOKEN\n`. Each runs under `timeout`
- * (its own limit; exit 124 when reached, then KILL after 2 s) where coreutils has it. Pure.
+ * (its own limit; exit 124 when reached, then KILL after 2 s) where coreutils' is there; else the
+ * exec's own timeout (the longest limit plus 5 s) stops the whole batch. Pure.
  */
 export function batchScript(items: readonly BatchItem[], token: string): string {
   const run = items.map((it, i) => {
@@ -70,7 +71,8 @@ export function batchScript(items: readonly BatchItem[], token: string): string 
   return [
     `d=$(mktemp -d 2>/dev/null) || exit ${BATCH_NOT_STARTED};`,
     `trap 'rm -rf "$d"' EXIT;`,
-    `if command -v timeout >/dev/null 2>&1; then t() { timeout -k 2 "$@"; }; else t() { shift; "$@"; }; fi;`,
+    // coreutils' timeout; one that does not take `-k` (busybox) or none: the batch's own limit only.
+    `if timeout -k 1 5 true >/dev/null 2>&1; then t() { timeout -k 2 "$@"; }; else t() { shift; "$@"; }; fi;`,
     ...run,
     'wait;',
     `i=0; while [ "$i" -lt ${items.length} ]; do printf '%s %s %s\\n' ${quoteShellWord(token)} "$i" "$(cat "$d/\${i}x")"; cat "$d/\${i}o"; printf '\\n%s\\n' ${quoteShellWord(token)}; cat "$d/\${i}e"; printf '\\n%s\\n' ${quoteShellWord(token)}; i=$((i+1)); done`,

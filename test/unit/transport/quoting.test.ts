@@ -95,6 +95,18 @@ describe('the batch script: the calls of one collection in one exec', () => {
     expect(killed?.status).toBe(128 + 9);
   });
 
+  it('runs its commands without a per-command limit where timeout is missing or takes no -k (busybox)', () => {
+    const dir = tempDir('pcmk-batch-');
+    // A `timeout` that refuses -k as busybox's does, ahead of the real one on PATH.
+    writeFileSync(path.join(dir, 'timeout'), '#!/bin/sh\necho "timeout: unrecognized option: k" >&2\nexit 1\n', { mode: 0o755 });
+    const items = [{ argv: remoteToolArgv('echo', ['ok']), timeoutMs: 5000 }, { argv: remoteToolArgv('sh', ['-c', 'exit 7']), timeoutMs: 5000 }];
+    const r = spawnSync('sh', ['-c', batchScript(items, 'T')], { encoding: 'utf8', env: { PATH: `${dir}:/usr/bin:/bin` } });
+    expect(parseBatch(r.stdout, 'T', 2)).toEqual([
+      { stdout: 'ok\n', stderr: '', status: 0 },
+      { stdout: '', stderr: '', status: 7 },
+    ]);
+  });
+
   it('says when it could not start, and parses a cut-off output as missing results, not wrong ones', () => {
     const r = spawnSync('sh', ['-c', batchScript([{ argv: ['true'], timeoutMs: 1000 }, { argv: ['true'], timeoutMs: 1000 }], 'T')], {
       encoding: 'utf8',
