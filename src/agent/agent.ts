@@ -90,7 +90,7 @@ export function createAgent(opts: AgentOptions = {}): Agent {
       const clock = wopts.clock ?? systemClock;
       let stopped = false;
       let lastPrint = '';
-      let last: RawOutputs = {};
+      const last: RawOutputs = {};
       // Which event sources are up: while they are, the safety poll reads only corosync.
       const live = { notify: false, cibDir: false };
       // The DC and this host's node name, as the last snapshot says (deferUnlessDc).
@@ -123,10 +123,8 @@ export function createAgent(opts: AgentOptions = {}): Agent {
             Object.assign(raw, await collectRaw({ runner, timeoutMs: opts.timeoutMs, parts: ['config'] }));
             if (stopped) return;
           }
-          const next = { ...last };
-          const took = mergeNewer(next, readBy, raw, seq);
+          const took = mergeNewer(last, readBy, raw, seq);
           if (took.includes('cib') && (all || parts.has('config') || stale)) readEpoch = configEpoch(raw.cibVersion);
-          last = next;
           const print = fingerprint(last);
           if (print === lastPrint) return;
           lastPrint = print;

@@ -2,7 +2,8 @@
  * The watch's scheduler: events from the cluster's event sources come in, collections go out.
  * It merges the events that arrive within a short window, runs at most `overlap` collections at a
  * time (one by default), runs once more when events arrived while that many were running, and asks
- * only for the parts of the snapshot the events touched. Time comes from an injected clock, so tests drive it by hand.
+ * only for the parts of the snapshot the events touched. Time comes from an injected clock, so
+ * tests drive it by hand.
  */
 import type { DeferUnlessDc } from '../model/protocol.js';
 

@@ -116,6 +116,19 @@ function signalName(n: number): string | null {
   return Object.entries(osConstants.signals).find(([, v]) => v === n)?.[0] ?? null;
 }
 
+/** Who a tool call's ToolError names: the tool, its arguments, its limit, the host. */
+interface CallBase {
+  tool: string;
+  args: string[];
+  timeoutMs: number;
+  where: string;
+}
+
+/** A call that failed before it produced output (no exit status to report). */
+function failed(base: CallBase, failure: 'spawn' | 'timeout' | 'killed', stderr: string, durationMs: number): ToolError {
+  return new ToolError({ ...base, failure, exitCode: null, signal: null, stdout: '', stderr, durationMs });
+}
+
 interface Queued {
   tool: string;
   args: string[];
@@ -159,32 +172,26 @@ export class SshToolRunner implements StreamingToolRunner {
       this.runAlone(c.tool, c.args, c.opts).then(c.resolve, c.reject);
       return;
     }
-    const items: BatchItem[] = [];
-    const ready: Array<{ c: Queued; item: BatchItem }> = [];
+    const ready: Array<{ c: Queued; base: CallBase; item: BatchItem }> = [];
     for (const c of calls) {
-      const timeoutMs = c.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+      const base = this.base(c.tool, c.args, c.opts);
       try {
-        const item = { argv: remoteToolArgv(c.tool, c.args, c.opts.env), timeoutMs };
-        toRemoteCommand(item.argv);
-        items.push(item);
-        ready.push({ c, item });
+        const argv = remoteToolArgv(c.tool, c.args, c.opts.env);
+        toRemoteCommand(argv);
+        ready.push({ c, base, item: { argv, timeoutMs: base.timeoutMs } });
       } catch (e) {
-        c.reject(new ToolError({ tool: c.tool, args: c.args, timeoutMs, where: this.where, failure: 'spawn', exitCode: null, signal: null, stdout: '', stderr: (e as Error).message, durationMs: 0 }));
+        c.reject(failed(base, 'spawn', (e as Error).message, 0));
       }
     }
     if (!ready.length) return;
     const token = `pcmk-batch-${randomBytes(12).toString('hex')}`;
-    const timeoutMs = Math.max(...items.map((i) => i.timeoutMs)) + 5_000;
+    const timeoutMs = Math.max(...ready.map((x) => x.item.timeoutMs)) + 5_000;
     let r: ExecResult;
     try {
       const conn = await this.connection();
-      r = await conn.exec(['sh', '-c', batchScript(items, token)], { timeoutMs });
+      r = await conn.exec(['sh', '-c', batchScript(ready.map((x) => x.item), token)], { timeoutMs });
     } catch (e) {
-      for (const { c, item } of ready) {
-        if (e instanceof TransportError && e.stage === 'timeout') {
-          c.reject(new ToolError({ tool: c.tool, args: c.args, timeoutMs: item.timeoutMs, where: this.where, failure: 'timeout', exitCode: null, signal: null, stdout: '', stderr: '', durationMs: timeoutMs }));
-        } else c.reject(e);
-      }
+      for (const { c, base } of ready) c.reject(e instanceof TransportError && e.stage === 'timeout' ? failed(base, 'timeout', '', timeoutMs) : e);
       return;
     }
     if (r.exitCode === BATCH_NOT_STARTED && !r.stdout.includes(token)) {
@@ -193,16 +200,15 @@ export class SshToolRunner implements StreamingToolRunner {
       return;
     }
     const results = parseBatch(r.stdout, token, ready.length);
-    ready.forEach(({ c, item }, i) => {
-      const base = { tool: c.tool, args: c.args, timeoutMs: item.timeoutMs, where: this.where };
+    ready.forEach(({ c, base }, i) => {
       const res = results[i];
       if (!res) {
-        c.reject(new ToolError({ ...base, failure: 'killed', exitCode: null, signal: null, stdout: '', stderr: `no result from the host's batch (exit ${r.exitCode ?? r.signal}): ${r.stderr.slice(0, 200)}`, durationMs: r.durationMs }));
+        c.reject(failed(base, 'killed', `no result from the host's batch (exit ${r.exitCode ?? r.signal}): ${r.stderr.slice(0, 200)}`, r.durationMs));
         return;
       }
       const out = { stdout: res.stdout, stderr: res.stderr, durationMs: r.durationMs };
       // `timeout`: 124 when the limit is reached, 137 (KILL) when the tool ignored TERM.
-      if (res.status === 124 || (res.status === 137 && r.durationMs >= item.timeoutMs)) {
+      if (res.status === 124 || (res.status === 137 && r.durationMs >= base.timeoutMs)) {
         c.reject(new ToolError({ ...base, ...out, failure: 'timeout', exitCode: null, signal: null }));
         return;
       }
@@ -214,28 +220,27 @@ export class SshToolRunner implements StreamingToolRunner {
     });
   }
 
+  private base(tool: string, args: string[], opts: RunOptions): CallBase {
+    return { tool, args, timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, where: this.where };
+  }
+
   private async runAlone(tool: string, args: string[], opts: RunOptions): Promise<ToolOutput> {
-    const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const base = { tool, args, timeoutMs, where: this.where };
+    const base = this.base(tool, args, opts);
     const started = performance.now();
     let argv: string[];
     try {
       argv = remoteToolArgv(tool, args, opts.env);
     } catch (e) {
-      throw new ToolError({ ...base, failure: 'spawn', exitCode: null, signal: null, stdout: '', stderr: (e as Error).message, durationMs: 0 });
+      throw failed(base, 'spawn', (e as Error).message, 0);
     }
     const conn = await this.connection();
     let r: ExecResult;
     try {
-      r = await conn.exec(argv, { timeoutMs, input: opts.input, maxBuffer: opts.maxBuffer });
+      r = await conn.exec(argv, { timeoutMs: base.timeoutMs, input: opts.input, maxBuffer: opts.maxBuffer });
     } catch (e) {
       const durationMs = performance.now() - started;
-      if (e instanceof TransportError && e.stage === 'timeout') {
-        throw new ToolError({ ...base, failure: 'timeout', exitCode: null, signal: null, stdout: '', stderr: '', durationMs });
-      }
-      if (e instanceof TransportError && e.stage === 'exec' && /NUL, CR or LF/.test(e.detail)) {
-        throw new ToolError({ ...base, failure: 'spawn', exitCode: null, signal: null, stdout: '', stderr: e.detail, durationMs });
-      }
+      if (e instanceof TransportError && e.stage === 'timeout') throw failed(base, 'timeout', '', durationMs);
+      if (e instanceof TransportError && e.stage === 'exec' && /NUL, CR or LF/.test(e.detail)) throw failed(base, 'spawn', e.detail, durationMs);
       throw e;
     }
     return this.toOutput(base, opts, r);
@@ -243,7 +248,7 @@ export class SshToolRunner implements StreamingToolRunner {
 
   /** A finished command as the tool's output, or the ToolError its exit means. */
   private toOutput(
-    base: { tool: string; args: string[]; timeoutMs: number; where: string },
+    base: CallBase,
     opts: RunOptions,
     r: Pick<ExecResult, 'stdout' | 'stderr' | 'durationMs' | 'exitCode' | 'signal'>,
   ): ToolOutput {
