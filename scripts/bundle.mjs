@@ -1,9 +1,10 @@
 // Builds the three programs with esbuild (run by `npm run build` after tsc):
 //  - dist/pcmk-agent.cjs: dependency-free, Node >= 18, so the console can push it to a host that
 //    has nothing installed;
-//  - dist/pcmk.mjs: one file instead of a hundred modules to resolve and read at start-up;
-//  - dist/pcmk-top.mjs: a small entry, and what it imports on demand (the screen: Ink and React)
-//    in dist/chunks/.
+//  - dist/pcmk.mjs and dist/pcmk-top.mjs: small entries over shared chunks (dist/chunks/) instead
+//    of a hundred modules to resolve and read at start-up; what a command imports on demand (the
+//    SSH transport, actions, history, pcmk-top's screen with Ink and React) is a chunk of its own;
+//  - dist/pcmk-early.mjs: loaded before pcmk's entry, starts the tools of a local `pcmk status`.
 //  ssh2 (native crypto binding) and conf stay packages, loaded from node_modules by import() only
 //  when a command opens an SSH transport or reads the inventory.
 import { rmSync } from 'node:fs';
@@ -38,12 +39,16 @@ const lazyPackages = ['ssh2', 'conf'];
 
 const bundles = [
   { entryPoints: ['src/bin/pcmk-agent.ts'], outfile: 'dist/pcmk-agent.cjs', target: 'node18', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
-  { ...esm, entryPoints: ['src/bin/pcmk.ts'], outfile: 'dist/pcmk.mjs', external: lazyPackages, plugins: [noDevtools] },
-  // pcmk-top in chunks (dist/chunks/): it starts its hosts' connections from a small entry file
-  // and reads and compiles the screen (Ink, React: most of its code) while they are under way.
+  // What bin/pcmk.js loads first: the tools of a local `pcmk status` start while dist/pcmk.mjs is
+  // read and compiled. Small by design: the argument parser and the list of a status read's tools.
+  { ...esm, entryPoints: ['src/bin/pcmk-early.ts'], outfile: 'dist/pcmk-early.mjs' },
+  // pcmk and pcmk-top in chunks (dist/chunks/, shared by both): each entry holds what its common
+  // commands run, and what a command reaches through import() (the SSH transport, actions,
+  // history, completion; pcmk-top's screen: Ink, React) is read and compiled only when it runs.
+  // pcmk-top starts its hosts' connections from its entry while the screen's chunks load.
   {
     ...esm,
-    entryPoints: ['src/bin/pcmk-top.ts'],
+    entryPoints: ['src/bin/pcmk.ts', 'src/bin/pcmk-top.ts'],
     outdir: 'dist',
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',

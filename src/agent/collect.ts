@@ -13,6 +13,23 @@ import { ALL_PARTS, type WatchPart } from './watch.js';
 
 export { CRM_MON_ARGS, LEGACY_CRM_MON_ARGS };
 
+const CONFIG_ARGS = ['--query', '--scope', 'configuration'];
+const QUORUM_ARGS = ['-s'];
+const RINGS_ARGS = ['-s'];
+
+/**
+ * The commands a status read of the live cluster starts at once, on a host whose crm_mon speaks
+ * XML (`crm_mon --version` follows only if crm_mon says the nodes run mixed versions). The
+ * launcher of `pcmk status` starts these before the program is loaded (started-early.ts).
+ */
+export const STATUS_READ_CALLS: ReadonlyArray<readonly [tool: string, args: readonly string[]]> = [
+  ['crm_mon', CRM_MON_ARGS],
+  ['cibadmin', CONFIG_ARGS],
+  ['corosync-cmapctl', []],
+  ['corosync-quorumtool', QUORUM_ARGS],
+  ['corosync-cfgtool', RINGS_ARGS],
+];
+
 /**
  * What a read is for. `full` (the default) runs every tool. `status` runs what `pcmk status` prints:
  * everything but the CIB version probe (`cibadmin --xpath /cib --no-children`), so
@@ -161,7 +178,7 @@ export async function collectRaw(opts: CollectOptions): Promise<RawOutputs> {
   const mon = parts.has('status') ? collectCrmMon(runner, env, timeoutMs) : none;
   const [crmMon, cib, cibVersion, cmapctl, quorumtool, cfgtool, version] = await Promise.all([
     mon,
-    parts.has('config') ? attempt(runner, 'cibadmin', ['--query', '--scope', 'configuration'], { timeoutMs, env }) : none,
+    parts.has('config') ? attempt(runner, 'cibadmin', CONFIG_ARGS, { timeoutMs, env }) : none,
     // The <cib> element alone: epoch, num_updates, admin_epoch, dc-uuid, without the status section.
     !parts.has('status') && !parts.has('config')
       ? none
@@ -170,8 +187,8 @@ export async function collectRaw(opts: CollectOptions): Promise<RawOutputs> {
         : attempt(runner, 'cibadmin', ['--query', '--xpath', '/cib', '--no-children'], { timeoutMs, env }),
     corosync ? attempt(runner, 'corosync-cmapctl', [], { timeoutMs }) : none,
     // corosync-quorumtool -s exits 2 when the partition has no quorum; that output is still valid.
-    corosync ? attempt(runner, 'corosync-quorumtool', ['-s'], { timeoutMs, okExitCodes: [2] }) : none,
-    corosync ? attempt(runner, 'corosync-cfgtool', ['-s'], { timeoutMs }) : none,
+    corosync ? attempt(runner, 'corosync-quorumtool', QUORUM_ARGS, { timeoutMs, okExitCodes: [2] }) : none,
+    corosync ? attempt(runner, 'corosync-cfgtool', RINGS_ARGS, { timeoutMs }) : none,
     // The release of the host's tools (a CIB file is read with whatever tools: no version). A
     // status read (`pcmk status`) asks only when crm_mon says the nodes run mixed versions: that
     // is where each node's release is printed.

@@ -2,7 +2,8 @@
  * The only place the agent starts processes. Every call is execFile with an argument array and a
  * timeout; every failure becomes a ToolError that says which tool, which arguments and what happened.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ExecFileException } from 'node:child_process';
+import { takeStarted, toolEnv, TOOL_MAX_BUFFER } from './started-early.js';
 
 export type ToolFailure = 'missing' | 'timeout' | 'exit' | 'killed' | 'spawn';
 
@@ -100,6 +101,8 @@ export function toolErrorMessage(d: Pick<ToolErrorDetails, 'tool' | 'args' | 'fa
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
 
+const isEmpty = (o: Record<string, string> | undefined): boolean => !o || Object.keys(o).length === 0;
+
 /** Runs tools on this host, optionally through a prefix command (e.g. ["nsenter", "-t", "1", "-a"]). */
 export class LocalToolRunner implements ToolRunner {
   // (stream() below makes it a StreamingToolRunner)
@@ -116,42 +119,50 @@ export class LocalToolRunner implements ToolRunner {
     const file = this.prefix.length ? this.prefix[0]! : tool;
     const argv = this.prefix.length ? [...this.prefix.slice(1), tool, ...args] : args;
     const started = performance.now();
-    const env = { ...process.env, TZ: 'UTC', LC_ALL: 'C', ...this.baseEnv, ...opts.env };
+    // The launcher may have started this very command already (src/agent/started-early.ts).
+    const plain = opts.input === undefined && opts.maxBuffer === undefined && isEmpty(opts.env) && isEmpty(this.baseEnv);
+    const early = plain ? takeStarted(file, argv, timeoutMs) : undefined;
     return new Promise((resolve, reject) => {
+      const settle = (error: ExecFileException | null, stdout: string, stderr: string, durationMs: number): void => {
+        const base = { tool, args, stdout, stderr, timeoutMs, durationMs, where: this.where };
+        if (!error) {
+          resolve({ stdout, stderr, exitCode: 0, durationMs });
+          return;
+        }
+        const e = error as NodeJS.ErrnoException & { code?: string | number; killed?: boolean; signal?: string | null };
+        if (e.code === 'ENOENT' && typeof e.code === 'string') {
+          reject(new ToolError({ ...base, failure: 'missing', exitCode: null, signal: null }));
+        } else if (typeof e.code === 'string') {
+          reject(new ToolError({ ...base, stderr: e.message, failure: 'spawn', exitCode: null, signal: null }));
+        } else if (e.killed && e.signal === 'SIGKILL' && durationMs >= timeoutMs - 5) {
+          reject(new ToolError({ ...base, failure: 'timeout', exitCode: null, signal: 'SIGKILL' }));
+        } else if (e.signal) {
+          reject(new ToolError({ ...base, failure: 'killed', exitCode: null, signal: e.signal }));
+        } else {
+          const raw = (error as { code?: unknown }).code;
+          const code = typeof raw === 'number' ? raw : 1;
+          // A prefix like nsenter reports a missing tool as exit 127 with "No such file".
+          if (this.prefix.length && code === 127) {
+            reject(new ToolError({ ...base, failure: 'missing', exitCode: code, signal: null }));
+          } else if (opts.okExitCodes?.includes(code)) {
+            resolve({ stdout, stderr, exitCode: code, durationMs });
+          } else {
+            reject(new ToolError({ ...base, failure: 'exit', exitCode: code, signal: null }));
+          }
+        }
+      };
+      if (early) {
+        void early.then((r) => settle(r.error, r.stdout, r.stderr, r.durationMs));
+        return;
+      }
       const child = execFile(
         file,
         argv,
-        { timeout: timeoutMs, env, maxBuffer: opts.maxBuffer ?? 256 * 1024 * 1024, killSignal: 'SIGKILL', encoding: 'utf8' },
-        (error, stdout, stderr) => {
-          const durationMs = performance.now() - started;
-          const base = { tool, args, stdout, stderr, timeoutMs, durationMs, where: this.where };
-          if (!error) {
-            resolve({ stdout, stderr, exitCode: 0, durationMs });
-            return;
-          }
-          const e = error as NodeJS.ErrnoException & { code?: string | number; killed?: boolean; signal?: string | null };
-          if (e.code === 'ENOENT' && typeof e.code === 'string') {
-            reject(new ToolError({ ...base, failure: 'missing', exitCode: null, signal: null }));
-          } else if (typeof e.code === 'string') {
-            reject(new ToolError({ ...base, stderr: e.message, failure: 'spawn', exitCode: null, signal: null }));
-          } else if (e.killed && e.signal === 'SIGKILL' && durationMs >= timeoutMs - 5) {
-            reject(new ToolError({ ...base, failure: 'timeout', exitCode: null, signal: 'SIGKILL' }));
-          } else if (e.signal) {
-            reject(new ToolError({ ...base, failure: 'killed', exitCode: null, signal: e.signal }));
-          } else {
-            const raw = (error as { code?: unknown }).code;
-            const code = typeof raw === 'number' ? raw : 1;
-            // A prefix like nsenter reports a missing tool as exit 127 with "No such file".
-            if (this.prefix.length && code === 127) {
-              reject(new ToolError({ ...base, failure: 'missing', exitCode: code, signal: null }));
-            } else if (opts.okExitCodes?.includes(code)) {
-              resolve({ stdout, stderr, exitCode: code, durationMs });
-            } else {
-              reject(new ToolError({ ...base, failure: 'exit', exitCode: code, signal: null }));
-            }
-          }
-        },
+        { timeout: timeoutMs, env: toolEnv(this.baseEnv, opts.env), maxBuffer: opts.maxBuffer ?? TOOL_MAX_BUFFER, killSignal: 'SIGKILL', encoding: 'utf8' },
+        (error, stdout, stderr) => settle(error, stdout, stderr, performance.now() - started),
       );
+      // A tool that exits without reading its input: its exit status says what happened.
+      child.stdin?.on('error', () => {});
       if (opts.input !== undefined) child.stdin?.end(opts.input);
       else child.stdin?.end();
     });
@@ -160,7 +171,7 @@ export class LocalToolRunner implements ToolRunner {
   stream(tool: string, args: string[], onData: (chunk: string) => void, opts: { env?: Record<string, string> } = {}): ToolStream {
     const file = this.prefix.length ? this.prefix[0]! : tool;
     const argv = this.prefix.length ? [...this.prefix.slice(1), tool, ...args] : args;
-    const env = { ...process.env, TZ: 'UTC', LC_ALL: 'C', ...this.baseEnv, ...opts.env };
+    const env = toolEnv(this.baseEnv, opts.env);
     const child = spawn(file, argv, { env, stdio: ['ignore', 'pipe', 'ignore'] });
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', onData);

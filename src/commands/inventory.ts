@@ -3,6 +3,8 @@
  * (~/.config/pcmk-console/config.json, or $PCMK_CONFIG_DIR). Never a password or a private key:
  * only host names, an ssh_config path and known_hosts paths.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type Conf from 'conf';
 
 export interface ClusterEntry {
@@ -38,6 +40,32 @@ export function validateHost(host: string): void {
 export async function openInventory(dir: string | undefined = process.env.PCMK_CONFIG_DIR): Promise<Inventory> {
   const { default: ConfStore } = await import('conf');
   return new Inventory(new ConfStore<Schema>({ projectName: 'pcmk-console', projectSuffix: '', cwd: dir, defaults: { clusters: {} } }));
+}
+
+/**
+ * The file openInventory() keeps the inventory in, without loading `conf`: $PCMK_CONFIG_DIR, else
+ * $XDG_CONFIG_HOME/pcmk-console, else ~/.config/pcmk-console, then config.json (conf's own rule on
+ * Linux; a unit test holds the two together).
+ */
+export function inventoryFile(env: NodeJS.ProcessEnv, home: string): string {
+  const dir = env.PCMK_CONFIG_DIR || path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'pcmk-console');
+  return path.join(dir, 'config.json');
+}
+
+/** The inventory's current cluster read straight from its file: null when there is none or no file; undefined when it cannot be read. */
+export function currentClusterFromFile(file: string): string | null | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? null : undefined;
+  }
+  try {
+    const current = (JSON.parse(text) as Partial<Schema>).current;
+    return typeof current === 'string' ? current : null;
+  } catch {
+    return undefined;
+  }
 }
 
 export class Inventory {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { collectRaw, NOT_COLLECTED_FOR_STATUS } from '../../../src/agent/collect.js';
+import { collectRaw, NOT_COLLECTED_FOR_STATUS, STATUS_READ_CALLS } from '../../../src/agent/collect.js';
 import { LocalToolRunner, type ToolRunner } from '../../../src/agent/run-tool.js';
 import { buildSnapshot, type RawOutputs, type ToolResult } from '../../../src/agent/snapshot.js';
 import { itOn, PACEMAKERS } from '../cts-harness.js';
@@ -44,6 +44,8 @@ describe('collectRaw', () => {
     ]);
     expect(raw.cibVersion).toMatchObject({ ok: false, tool: 'cibadmin', skipped: NOT_COLLECTED_FOR_STATUS });
     expect(raw.version).toBeUndefined();
+    // What `pcmk status`'s launcher starts before the program is loaded is exactly this read.
+    expect(STATUS_READ_CALLS.map(([tool, args]) => [tool, ...args].join(' ')).sort()).toEqual(ran(raw));
   });
 
   it("a status read asks the host's release only when crm_mon says the nodes run mixed versions (Pacemaker 2.1.11's own captures)", async () => {
