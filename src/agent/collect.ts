@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { LocalToolRunner, ToolError, type ToolOutput, type ToolRunner } from './run-tool.js';
 import { buildSnapshot, type RawOutputs, type ToolResult } from './snapshot.js';
-import type { ClusterSnapshot } from '../model/snapshot.js';
+import { NOT_READ_ON_PEER, type ClusterSnapshot } from '../model/snapshot.js';
 
 import { CRM_MON_ARGS, LEGACY_CRM_MON_ARGS } from './parse/crm-mon.js';
 import { ALL_PARTS, type WatchPart } from './watch.js';
@@ -33,9 +33,12 @@ export const STATUS_READ_CALLS: ReadonlyArray<readonly [tool: string, args: read
 /**
  * What a read is for. `full` (the default) runs every tool. `status` runs what `pcmk status` prints:
  * everything but the CIB version probe (`cibadmin --xpath /cib --no-children`), so
- * `cluster.cibVersion` is null and `sources` lists that probe as not collected.
+ * `cluster.cibVersion` is null and `sources` lists that probe as not collected. `peer` is a status
+ * read of a second host of a cluster already read whole: crm_mon alone (the host's DC, membership,
+ * quorum and resources, which is what hosts are compared on); the configuration and corosync are
+ * listed in `sources` as not read (NOT_READ_ON_PEER).
  */
-export type ReadScope = 'full' | 'status';
+export type ReadScope = 'full' | 'status' | 'peer';
 
 /** The `sources[]` error of the version probe a status read leaves out (docs/snapshot.md). */
 export const NOT_COLLECTED_FOR_STATUS = 'not collected for a status read (cluster.cibVersion is null)';
@@ -172,7 +175,8 @@ export async function collectRaw(opts: CollectOptions): Promise<RawOutputs> {
     const [crmMon, file] = await Promise.all([collectCrmMon(runner, env, timeoutMs), readCibFile(runner, opts.cibFile, timeoutMs)]);
     return { crmMon, cib: file.cib, cibVersion: file.version };
   }
-  const parts = new Set(opts.parts ?? ALL_PARTS);
+  const peer = opts.read === 'peer';
+  const parts = new Set(peer ? ['status' as const] : (opts.parts ?? ALL_PARTS));
   const corosync = parts.has('corosync') && !opts.cibFile;
   const none = Promise.resolve(undefined);
   const mon = parts.has('status') ? collectCrmMon(runner, env, timeoutMs) : none;
@@ -182,7 +186,7 @@ export async function collectRaw(opts: CollectOptions): Promise<RawOutputs> {
     // The <cib> element alone: epoch, num_updates, admin_epoch, dc-uuid, without the status section.
     !parts.has('status') && !parts.has('config')
       ? none
-      : opts.read === 'status'
+      : opts.read === 'status' || peer
         ? Promise.resolve<ToolResult>({ ok: false, tool: 'cibadmin', skipped: NOT_COLLECTED_FOR_STATUS, durationMs: 0 })
         : attempt(runner, 'cibadmin', ['--query', '--xpath', '/cib', '--no-children'], { timeoutMs, env }),
     corosync ? attempt(runner, 'corosync-cmapctl', [], { timeoutMs }) : none,
@@ -192,13 +196,20 @@ export async function collectRaw(opts: CollectOptions): Promise<RawOutputs> {
     // The release of the host's tools (a CIB file is read with whatever tools: no version). A
     // status read (`pcmk status`) asks only when crm_mon says the nodes run mixed versions: that
     // is where each node's release is printed.
-    !parts.has('status') || opts.cibFile ? none : opts.read === 'status' ? versionIfMixed(runner, mon, timeoutMs) : collectVersion(runner, mon, timeoutMs),
+    !parts.has('status') || opts.cibFile ? none : opts.read === 'status' || peer ? versionIfMixed(runner, mon, timeoutMs) : collectVersion(runner, mon, timeoutMs),
   ]);
   const raw: RawOutputs = { crmMon, cib, cibVersion, cmapctl, quorumtool, cfgtool, version };
   if (opts.cibFile && parts.has('corosync')) {
     raw.cmapctl = skipped('corosync-cmapctl');
     raw.quorumtool = skipped('corosync-quorumtool');
     raw.cfgtool = skipped('corosync-cfgtool');
+  }
+  if (peer) {
+    const notRead = (tool: string): ToolResult => ({ ok: false, tool, skipped: NOT_READ_ON_PEER, durationMs: 0 });
+    raw.cib = notRead('cibadmin');
+    raw.cmapctl = notRead('corosync-cmapctl');
+    raw.quorumtool = notRead('corosync-quorumtool');
+    raw.cfgtool = notRead('corosync-cfgtool');
   }
   for (const k of Object.keys(raw) as Array<keyof RawOutputs>) if (raw[k] === undefined) delete raw[k];
   return raw;

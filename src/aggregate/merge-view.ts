@@ -1,11 +1,11 @@
 /**
  * mergeView(): the pure merge of every host's last snapshot into one cluster view. It picks the
- * snapshot to show (a fresh, quorate host's, preferring the DC's own) and says where the hosts
- * disagree instead of hiding it behind one host's opinion: different DCs, different membership or
- * quorum (a split view, as in a network partition), hosts that cannot reach the cluster (crm_mon
- * exit 102, "not connected"), and hosts that are down or silent.
+ * snapshot to show (a fresh, quorate host's, preferring a whole read to a peer read, then the DC's
+ * own) and says where the hosts disagree instead of hiding it behind one host's opinion: different
+ * DCs, different membership or quorum (a split view, as in a network partition), hosts that cannot
+ * reach the cluster (crm_mon exit 102, "not connected"), and hosts that are down or silent.
  */
-import type { ClusterSnapshot } from '../model/snapshot.js';
+import { isPeerRead, type ClusterSnapshot } from '../model/snapshot.js';
 
 export type ConnectionState = 'connecting' | 'live' | 'stale' | 'down';
 
@@ -294,6 +294,8 @@ export function mergeView(hosts: HostStatus[], opts: MergeOptions = {}): Cluster
         h.reachesCluster ? 1 : 0,
         h.quorate === true ? 1 : 0,
         inLargest ? 1 : 0,
+        // A whole read over a peer read (no configuration, no corosync) of the same partition.
+        isPeerRead(snap) ? 0 : 1,
         ownDc ? 1 : 0,
         st.snapshotAt ?? 0,
       ];

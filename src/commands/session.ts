@@ -11,11 +11,11 @@ import { collectSnapshot, type ReadScope } from '../agent/collect.js';
 import { LocalToolRunner, type ToolRunner } from '../agent/run-tool.js';
 import { FirstReadSource } from '../aggregate/first-read.js';
 import { Aggregator, collectOnce, type HostSource, type SourceErrorInfo } from '../aggregate/aggregator.js';
-import type { ClusterView, HostStatus } from '../aggregate/merge-view.js';
+import { mergeView, type ClusterView, type HostStatus } from '../aggregate/merge-view.js';
 import type * as TransportModule from '../transport/index.js';
 import type { AgentClient } from '../transport/agent-client.js';
 import type { SshPool } from '../transport/ssh/index.js';
-import type { ClusterSnapshot } from '../model/snapshot.js';
+import { isPeerRead, type ClusterSnapshot } from '../model/snapshot.js';
 import type { AgentMessage } from '../model/protocol.js';
 import { changesCluster, newRequestId, type Action } from '../model/actions.js';
 import type { ActionResponse } from '../agent/actions/handle.js';
@@ -205,6 +205,8 @@ export class Session {
   private pool: SshPool | null = null;
   private readonly localAgent: Agent | null = null;
   private readonly localRunner: ToolRunner | null = null;
+  /** A one-shot source that reads a host whole (SSH targets of several hosts). */
+  private readonly wholeRead: ((host: string) => HostSource) | null = null;
 
   constructor(
     readonly target: Target,
@@ -224,7 +226,7 @@ export class Session {
         ...(reuse ? { reuse: { ...reuse, holderEntry: HOLDER_ENTRY, onProblem: (m: string) => printError(m) } } : {}),
       });
       const pool = this.pool;
-      const sshSource = (h: string, live: boolean): HostSource =>
+      const sshSource = (h: string, live: boolean, hostRead: ReadScope = read): HostSource =>
         new SshHostSource(h, pool, {
           watch: live,
           // One-shot reads are fastest with the tools run directly over the connection (no
@@ -240,7 +242,7 @@ export class Session {
           serveArgs: prefixArgs(o),
           agentless: {
             snapshot: async (runner, host) => {
-              const take = () => collectSnapshot({ runner, source: host, timeoutMs: o.timeoutMs, read: live || !watch ? read : 'status' });
+              const take = () => collectSnapshot({ runner, source: host, timeoutMs: o.timeoutMs, read: live ? read : hostRead });
               try {
                 return await take();
               } catch (e) {
@@ -252,9 +254,14 @@ export class Session {
             },
           },
         });
+      // One-shot reads of several hosts read the first host whole and only crm_mon on the others
+      // (a peer read: what hosts are compared on); collect() reads the host it shows whole if that
+      // turns out to be another one. On a cluster whose members share CPUs this is most of the time.
+      const oneShot = (i: number): ReadScope => (i > 0 ? 'peer' : watch ? 'status' : read);
+      this.wholeRead = (h) => sshSource(h, false, watch ? 'status' : read);
       // The live console paints each host's first one-shot read (what `pcmk status` reads) while
       // the agent starts behind it, then follows the agent's watch.
-      this.sources = target.hosts.map((h) => (watch ? new FirstReadSource(h, sshSource(h, false), sshSource(h, true)) : sshSource(h, false)));
+      this.sources = target.hosts.map((h, i) => (watch ? new FirstReadSource(h, sshSource(h, false, oneShot(i)), sshSource(h, true)) : sshSource(h, false, oneShot(i))));
     } else {
       // Actions, why, history and fencing checks run in this process with this runner.
       this.localRunner = new LocalToolRunner(o.prefix);
@@ -276,7 +283,17 @@ export class Session {
 
   /** One round: every host once, merged. */
   async collect(): Promise<{ hosts: HostStatus[]; view: ClusterView }> {
-    return collectOnce(this.sources, { timeoutMs: this.o.timeoutMs + 20_000 });
+    const opts = { timeoutMs: this.o.timeoutMs + 20_000 };
+    const first = await collectOnce(this.sources, opts);
+    const shown = first.view.primary;
+    // The host to show read only crm_mon (a peer read: the first host is down, cannot reach the
+    // cluster or is in a smaller partition): read it whole, once, and merge again.
+    if (!shown || !this.wholeRead || !isPeerRead(shown.snapshot)) return first;
+    const again = await collectOnce([this.wholeRead(shown.host)], opts);
+    const whole = again.hosts[0];
+    if (!whole?.snapshot) return first;
+    const hosts = first.hosts.map((h) => (h.name === shown.host ? whole : h));
+    return { hosts, view: mergeView(hosts) };
   }
 
   /** A live aggregator over every host (pcmk-top). */

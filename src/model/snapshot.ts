@@ -24,6 +24,17 @@ export interface SourceStatus {
   error?: string;
 }
 
+/**
+ * The `error` of the sources a peer read leaves out: one-shot reads of several hosts of a cluster
+ * read the configuration and corosync on one host and only crm_mon on the others (docs/snapshot.md).
+ */
+export const NOT_READ_ON_PEER = 'not read on this host: a read of several hosts reads the configuration and corosync on one of them';
+
+/** A snapshot from a peer read: the cluster's state without its configuration or corosync. Pure. */
+export function isPeerRead(s: Pick<ClusterSnapshot, 'sources'>): boolean {
+  return s.sources.some((x) => x.error === NOT_READ_ON_PEER);
+}
+
 export type NodeType = 'member' | 'remote' | 'guest';
 
 export interface ClusterNode {

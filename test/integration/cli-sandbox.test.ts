@@ -13,6 +13,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { NOT_READ_ON_PEER } from '../../src/model/snapshot.js';
 import { attrsOf, crmMonNodes, knownHosts, locate, members, onMemberAsync, onNode, pending, root, sandboxScript, sshConfig, waitFor, whyUnsettled } from './sandbox-env.js';
 
 const bin = path.join(root, 'bin/pcmk.js');
@@ -189,6 +190,18 @@ describe('reading over SSH from three hosts', () => {
       'guest-1': 'guest:true',
     });
     expect(s.nodes.find((n) => n.name === 'guest-1')!.host).toBe(locate('guest-1-vm')[0]);
+  });
+
+  it('status --json: the first host is read whole and shown, the others read crm_mon alone and are compared', async () => {
+    const r = await pcmk(['status', '--json', ...ssh]);
+    expect(r.code, r.stderr).toBe(0);
+    const j = parseJson<{ primaryHost: string | null; hosts: Array<{ name: string; dc: string | null; online: string[] }>; snapshot: { corosync: unknown; constraints: { location: unknown[] }; sources: Array<{ tool: string; error?: string }> } }>(r);
+    expect(j.primaryHost).toBe(members[0]);
+    expect(j.snapshot.corosync).not.toBeNull();
+    expect(j.snapshot.sources.filter((x) => x.error === NOT_READ_ON_PEER)).toEqual([]);
+    // Every host's DC and membership, the peer reads' included.
+    const dc = /Designated Controller is: (\S+)/.exec(onNode('cluster-1', ['crmadmin', '-D']))?.[1];
+    expect(j.hosts.map((h) => [h.name, h.dc, h.online])).toEqual(members.map((m) => [m, dc, members]));
   });
 
   it('status text names every host and node, DC and where dregistry runs', async () => {
@@ -619,6 +632,13 @@ describe('faults', () => {
       expect(j.splitView).toBe(false);
       expect(j.issues).toContainEqual(expect.objectContaining({ kind: 'host-down', hosts: ['cluster-3'] }));
       expect(j.snapshot!.nodes.filter((n) => !BUNDLE_NODE.test(n.name))).toHaveLength(5);
+      // The first host is the one read whole; when it is down, the host shown is read whole after.
+      const first = await pcmk(['status', '--json', '--timeout', '5', '--host', 'cluster-3,cluster-1,cluster-2', '-F', sshConfig, '--known-hosts', knownHosts]);
+      expect(first.code, first.stderr).toBe(0);
+      const f = parseJson<{ primaryHost: string | null; snapshot: { corosync: unknown; sources: Array<{ tool: string; error?: string }> } }>(first);
+      expect(['cluster-1', 'cluster-2']).toContain(f.primaryHost);
+      expect(f.snapshot.corosync).not.toBeNull();
+      expect(f.snapshot.sources.filter((x) => x.error === NOT_READ_ON_PEER)).toEqual([]);
       const text = await pcmk(['status', '--no-color', '--timeout', '5', ...ssh]);
       expect(text.code).toBe(0);
       expect(text.stdout).toMatch(/^\s+cluster-3\s+down\s+.*cluster-3/m);

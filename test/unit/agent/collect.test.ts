@@ -10,6 +10,7 @@ import { collectRaw, NOT_COLLECTED_FOR_STATUS, STATUS_READ_CALLS } from '../../.
 import { LocalToolRunner, type ToolRunner } from '../../../src/agent/run-tool.js';
 import { buildSnapshot, type RawOutputs, type ToolResult } from '../../../src/agent/snapshot.js';
 import { itOn, PACEMAKERS } from '../cts-harness.js';
+import { isPeerRead, NOT_READ_ON_PEER } from '../../../src/model/snapshot.js';
 
 const echoArgs = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/bin/echo-args');
 
@@ -46,6 +47,16 @@ describe('collectRaw', () => {
     expect(raw.version).toBeUndefined();
     // What `pcmk status`'s launcher starts before the program is loaded is exactly this read.
     expect(STATUS_READ_CALLS.map(([tool, args]) => [tool, ...args].join(' ')).sort()).toEqual(ran(raw));
+  });
+
+  it('a peer read runs crm_mon alone and lists the configuration and corosync as not read on this host', async () => {
+    const raw = await collectRaw({ runner: new LocalToolRunner([echoArgs]), timeoutMs: 10_000, read: 'peer' });
+    expect(ran(raw)).toEqual(['crm_mon --one-shot --output-as=xml --inactive --include=all']);
+    for (const k of ['cib', 'cmapctl', 'quorumtool', 'cfgtool'] as const) expect(raw[k]).toMatchObject({ ok: false, skipped: NOT_READ_ON_PEER });
+    expect(raw.cibVersion).toMatchObject({ ok: false, skipped: NOT_COLLECTED_FOR_STATUS });
+    const snap = buildSnapshot(raw, { source: 'n' });
+    expect(isPeerRead(snap)).toBe(true);
+    expect(isPeerRead(buildSnapshot(await collectRaw({ runner: new LocalToolRunner([echoArgs]), timeoutMs: 10_000, read: 'status' }), { source: 'n' }))).toBe(false);
   });
 
   it("a status read asks the host's release only when crm_mon says the nodes run mixed versions (Pacemaker 2.1.11's own captures)", async () => {

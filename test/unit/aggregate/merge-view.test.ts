@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clusterReach, mergeView, onlineMembers, type HostStatus } from '../../../src/aggregate/merge-view.js';
-import type { ClusterNode, ClusterSnapshot } from '../../../src/model/snapshot.js';
+import { NOT_READ_ON_PEER, type ClusterNode, type ClusterSnapshot } from '../../../src/model/snapshot.js';
 
 function node(name: string, over: Partial<ClusterNode> = {}): ClusterNode {
   return {
@@ -97,6 +97,26 @@ describe('mergeView', () => {
     expect(v.partitions).toEqual([{ hosts: ['cluster-1', 'cluster-2', 'cluster-3'], dc: 'cluster-2', online: ALL, quorate: true }]);
     expect(v.primary).toMatchObject({ host: 'cluster-2', reason: "fresh, quorate, the DC's own view", fresh: true });
     expect(v.hosts.map((h) => h.online)).toEqual([ALL, ALL, ALL]);
+  });
+
+  it('a whole read is shown before the DC\'s own peer read (crm_mon only) of the same partition', () => {
+    const peer = (s: ClusterSnapshot): ClusterSnapshot => ({ ...s, sources: [...s.sources, { tool: 'cibadmin', ok: false, durationMs: 0, error: NOT_READ_ON_PEER }] });
+    const v = mergeView([
+      host('cluster-1', snap('cluster-1', { dc: 'cluster-2', online: ALL })),
+      host('cluster-2', peer(snap('cluster-2', { dc: 'cluster-2', online: ALL }))),
+      host('cluster-3', peer(snap('cluster-3', { dc: 'cluster-2', online: ALL }))),
+    ]);
+    expect(v.issues).toEqual([]);
+    expect(v.primary).toMatchObject({ host: 'cluster-1', reason: 'fresh, quorate' });
+    // Peer reads still count in the comparison: a partition is seen from a peer read too.
+    const split = mergeView([
+      host('cluster-1', snap('cluster-1', { dc: 'cluster-1', online: ['cluster-1'], quorate: false })),
+      host('cluster-2', peer(snap('cluster-2', { dc: 'cluster-2', online: ['cluster-2', 'cluster-3'] }))),
+      host('cluster-3', peer(snap('cluster-3', { dc: 'cluster-2', online: ['cluster-2', 'cluster-3'] }))),
+    ]);
+    expect(split.splitView).toBe(true);
+    // The whole read is in the minority without quorum: the quorate partition's DC is shown, a peer read.
+    expect(split.primary).toMatchObject({ host: 'cluster-2', reason: "fresh, quorate, the DC's own view" });
   });
 
   it('a network partition: two DCs, different membership and quorum; the quorate DC wins', () => {
