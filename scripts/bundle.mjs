@@ -8,6 +8,7 @@
 //  ssh2 (native crypto binding) and conf stay packages, loaded from node_modules by import() only
 //  when a command opens an SSH transport or reads the inventory.
 import { rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 /**
@@ -34,6 +35,24 @@ const noDevtools = {
   },
 };
 
+/**
+ * Yoga (Ink's layout engine) ships its WebAssembly as a base64 data: URL and loads it with fetch()
+ * whenever fetch exists: on Node that loads and starts undici, Node's HTTP client, for 60-80 ms of
+ * pcmk-top's start. Yoga's own fallback decodes the base64 directly; the bundle takes it. The build
+ * fails if the test it rewrites is not there (a Yoga release that loads differently).
+ */
+const yogaWithoutFetch = {
+  name: 'yoga-without-fetch',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, async (a) => {
+      const text = await readFile(a.path, 'utf8');
+      const test = '"function"!=typeof fetch';
+      if (!text.includes(test)) throw new Error(`${a.path}: no ${test} to rewrite; check how this Yoga release loads its WebAssembly`);
+      return { contents: text.replaceAll(test, 'true'), loader: 'js' };
+    });
+  },
+};
+
 /** Loaded from node_modules on demand (import() at the seam), never bundled. */
 const lazyPackages = ['ssh2', 'conf'];
 
@@ -54,7 +73,7 @@ const bundles = [
     chunkNames: 'chunks/[name]-[hash]',
     outExtension: { '.js': '.mjs' },
     external: lazyPackages,
-    plugins: [noDevtools],
+    plugins: [noDevtools, yogaWithoutFetch],
   },
 ];
 rmSync('dist/chunks', { recursive: true, force: true });

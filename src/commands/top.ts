@@ -150,13 +150,12 @@ export async function main(argv: string[]): Promise<number> {
   // Offline, what --from names is checked first: a wrong path is the message to see, terminal or not.
   if (from) return offlineTop(o, from);
   if (!process.stdout.isTTY) return needsTerminal();
-  // The screen's modules (Ink, React) are read from disk from here on, in the background, while
-  // the target opens and the hosts are connected to and read; the first frame does not wait for
-  // a host. Until a host answers, the screen shows the last snapshot an earlier run saved of the
-  // same hosts, marked CACHED with its age. The inventory (conf) loads only when the target comes
-  // from it, or when the operator opens the context picker.
-  const screen = import('../tui/app.js');
-  screen.catch(() => undefined);
+  // The hosts are connected to first (small modules: the target, the transport, the view source),
+  // then the screen's modules (Ink, React: most of the code, a few hundred ms of compiling) are
+  // read while the hosts answer: the first frame does not wait for a host. Until a host answers,
+  // the screen shows the last snapshot an earlier run saved of the same hosts, marked CACHED with
+  // its age. The inventory (conf) loads only when the target comes from it, or when the operator
+  // opens the context picker.
   (await import('../transport/trace-live.js')).traceFrames(process.stdout);
   const fromInventory = !o.cib && !o.local && !o.hosts.length;
   let inventory = fromInventory ? await (await import('./inventory.js')).openInventory() : null;
@@ -186,7 +185,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   const first = await openTarget(o, inventory ?? undefined, { live: true });
   let current = watch(first, o.cluster ?? inventory?.current() ?? first.label);
-  const { runTui } = await screen;
+  const { runTui } = await import('../tui/app.js');
   const openedInventory = async () => (inventory ??= await (await import('./inventory.js')).openInventory());
   // For the context picker (its list is read synchronously): loaded once the first screen is up.
   if (!inventory) setTimeout(() => void openedInventory().catch(() => null), 3000).unref();
