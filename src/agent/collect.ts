@@ -168,7 +168,7 @@ export async function collectRaw(opts: CollectOptions): Promise<RawOutputs> {
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const env: Record<string, string> = opts.cibFile ? { CIB_file: opts.cibFile } : {};
   const { runner } = opts;
-  const skipped = (tool: string): ToolResult => ({ ok: false, tool, skipped: 'not collected in CIB file mode', durationMs: 0 });
+  const skipped = (tool: string, why = 'not collected in CIB file mode'): ToolResult => ({ ok: false, tool, skipped: why, durationMs: 0 });
   if (opts.cibFile && runner instanceof LocalToolRunner && runner.where === 'local') {
     // The file is the CIB: read its configuration directly instead of having cibadmin re-read,
     // validate and print it (seconds on a big cluster, competing with crm_mon for the CPU).
@@ -176,6 +176,8 @@ export async function collectRaw(opts: CollectOptions): Promise<RawOutputs> {
     return { crmMon, cib: file.cib, cibVersion: file.version };
   }
   const peer = opts.read === 'peer';
+  // A peer read is a status read of crm_mon alone.
+  const statusRead = opts.read === 'status' || peer;
   const parts = new Set(peer ? ['status' as const] : (opts.parts ?? ALL_PARTS));
   const corosync = parts.has('corosync') && !opts.cibFile;
   const none = Promise.resolve(undefined);
@@ -186,8 +188,8 @@ export async function collectRaw(opts: CollectOptions): Promise<RawOutputs> {
     // The <cib> element alone: epoch, num_updates, admin_epoch, dc-uuid, without the status section.
     !parts.has('status') && !parts.has('config')
       ? none
-      : opts.read === 'status' || peer
-        ? Promise.resolve<ToolResult>({ ok: false, tool: 'cibadmin', skipped: NOT_COLLECTED_FOR_STATUS, durationMs: 0 })
+      : statusRead
+        ? Promise.resolve(skipped('cibadmin', NOT_COLLECTED_FOR_STATUS))
         : attempt(runner, 'cibadmin', ['--query', '--xpath', '/cib', '--no-children'], { timeoutMs, env }),
     corosync ? attempt(runner, 'corosync-cmapctl', [], { timeoutMs }) : none,
     // corosync-quorumtool -s exits 2 when the partition has no quorum; that output is still valid.
@@ -196,7 +198,7 @@ export async function collectRaw(opts: CollectOptions): Promise<RawOutputs> {
     // The release of the host's tools (a CIB file is read with whatever tools: no version). A
     // status read (`pcmk status`) asks only when crm_mon says the nodes run mixed versions: that
     // is where each node's release is printed.
-    !parts.has('status') || opts.cibFile ? none : opts.read === 'status' || peer ? versionIfMixed(runner, mon, timeoutMs) : collectVersion(runner, mon, timeoutMs),
+    !parts.has('status') || opts.cibFile ? none : statusRead ? versionIfMixed(runner, mon, timeoutMs) : collectVersion(runner, mon, timeoutMs),
   ]);
   const raw: RawOutputs = { crmMon, cib, cibVersion, cmapctl, quorumtool, cfgtool, version };
   if (opts.cibFile && parts.has('corosync')) {
@@ -205,11 +207,10 @@ export async function collectRaw(opts: CollectOptions): Promise<RawOutputs> {
     raw.cfgtool = skipped('corosync-cfgtool');
   }
   if (peer) {
-    const notRead = (tool: string): ToolResult => ({ ok: false, tool, skipped: NOT_READ_ON_PEER, durationMs: 0 });
-    raw.cib = notRead('cibadmin');
-    raw.cmapctl = notRead('corosync-cmapctl');
-    raw.quorumtool = notRead('corosync-quorumtool');
-    raw.cfgtool = notRead('corosync-cfgtool');
+    raw.cib = skipped('cibadmin', NOT_READ_ON_PEER);
+    raw.cmapctl = skipped('corosync-cmapctl', NOT_READ_ON_PEER);
+    raw.quorumtool = skipped('corosync-quorumtool', NOT_READ_ON_PEER);
+    raw.cfgtool = skipped('corosync-cfgtool', NOT_READ_ON_PEER);
   }
   for (const k of Object.keys(raw) as Array<keyof RawOutputs>) if (raw[k] === undefined) delete raw[k];
   return raw;

@@ -3,7 +3,7 @@
  * timeout; every failure becomes a ToolError that says which tool, which arguments and what happened.
  */
 import { execFile, spawn, type ExecFileException } from 'node:child_process';
-import { takeStarted, toolEnv, TOOL_MAX_BUFFER } from './started-early.js';
+import { commandLine, takeStarted, toolEnv, toolExecOptions } from './started-early.js';
 
 export type ToolFailure = 'missing' | 'timeout' | 'exit' | 'killed' | 'spawn';
 
@@ -116,8 +116,7 @@ export class LocalToolRunner implements ToolRunner {
 
   run(tool: string, args: string[], opts: RunOptions = {}): Promise<ToolOutput> {
     const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const file = this.prefix.length ? this.prefix[0]! : tool;
-    const argv = this.prefix.length ? [...this.prefix.slice(1), tool, ...args] : args;
+    const { file, argv } = commandLine(this.prefix, tool, args);
     const started = performance.now();
     // The launcher may have started this very command already (src/agent/started-early.ts).
     const plain = opts.input === undefined && opts.maxBuffer === undefined && isEmpty(opts.env) && isEmpty(this.baseEnv);
@@ -158,7 +157,7 @@ export class LocalToolRunner implements ToolRunner {
       const child = execFile(
         file,
         argv,
-        { timeout: timeoutMs, env: toolEnv(this.baseEnv, opts.env), maxBuffer: opts.maxBuffer ?? TOOL_MAX_BUFFER, killSignal: 'SIGKILL', encoding: 'utf8' },
+        toolExecOptions(timeoutMs, toolEnv(this.baseEnv, opts.env), opts.maxBuffer),
         (error, stdout, stderr) => settle(error, stdout, stderr, performance.now() - started),
       );
       // A tool that exits without reading its input: its exit status says what happened.
@@ -169,8 +168,7 @@ export class LocalToolRunner implements ToolRunner {
   }
 
   stream(tool: string, args: string[], onData: (chunk: string) => void, opts: { env?: Record<string, string> } = {}): ToolStream {
-    const file = this.prefix.length ? this.prefix[0]! : tool;
-    const argv = this.prefix.length ? [...this.prefix.slice(1), tool, ...args] : args;
+    const { file, argv } = commandLine(this.prefix, tool, args);
     const env = toolEnv(this.baseEnv, opts.env);
     const child = spawn(file, argv, { env, stdio: ['ignore', 'pipe', 'ignore'] });
     child.stdout.setEncoding('utf8');

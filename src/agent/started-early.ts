@@ -26,17 +26,22 @@ interface Entry {
 
 const KEY = Symbol.for('pcmk-console.started-early');
 
-function calls(): Map<string, Entry> {
+/** The started calls of this process; created (with the kill at exit) only when `create`. */
+function calls(create: boolean): Map<string, Entry> | undefined {
   const g = globalThis as unknown as Record<symbol, Map<string, Entry> | undefined>;
-  let m = g[KEY];
-  if (!m) {
-    m = new Map();
+  if (!g[KEY] && create) {
+    const m = new Map<string, Entry>();
     g[KEY] = m;
     process.once('exit', () => {
-      for (const e of m!.values()) e.child.kill('SIGKILL');
+      for (const e of m.values()) e.child.kill('SIGKILL');
     });
   }
-  return m;
+  return g[KEY];
+}
+
+/** A tool's program and arguments, through a prefix command when there is one (nsenter ...). */
+export function commandLine(prefix: readonly string[], tool: string, args: readonly string[]): { file: string; argv: string[] } {
+  return prefix.length ? { file: prefix[0]!, argv: [...prefix.slice(1), tool, ...args] } : { file: tool, argv: [...args] };
 }
 
 /** The environment every tool runs with: the caller's, in UTC and the C locale, plus its own. */
@@ -47,17 +52,22 @@ export function toolEnv(...extra: Array<Record<string, string> | undefined>): No
 /** The largest output a tool may print (a CIB of 8,000 resources is well under it). */
 export const TOOL_MAX_BUFFER = 256 * 1024 * 1024;
 
+/** execFile's options for a tool: its timeout (then SIGKILL), its environment, text output. */
+export function toolExecOptions(timeoutMs: number, env: NodeJS.ProcessEnv, maxBuffer = TOOL_MAX_BUFFER) {
+  return { timeout: timeoutMs, env, maxBuffer, killSignal: 'SIGKILL' as const, encoding: 'utf8' as const };
+}
+
 const keyOf = (file: string, argv: readonly string[], timeoutMs: number): string => JSON.stringify([file, argv, timeoutMs]);
 
 /** Starts `file argv` now, with the default tool environment and `timeoutMs`, for a later takeStarted(). */
 export function startEarly(file: string, argv: readonly string[], timeoutMs: number): void {
   const key = keyOf(file, argv, timeoutMs);
-  const m = calls();
+  const m = calls(true)!;
   if (m.has(key)) return;
   const t = performance.now();
   let child!: ChildProcess;
   const done = new Promise<StartedCall>((resolve) => {
-    child = execFile(file, [...argv], { timeout: timeoutMs, env: toolEnv(), maxBuffer: TOOL_MAX_BUFFER, killSignal: 'SIGKILL', encoding: 'utf8' }, (error, stdout, stderr) =>
+    child = execFile(file, [...argv], toolExecOptions(timeoutMs, toolEnv()), (error, stdout, stderr) =>
       resolve({ error, stdout, stderr, durationMs: performance.now() - t }),
     );
     child.stdin?.end();
@@ -67,7 +77,7 @@ export function startEarly(file: string, argv: readonly string[], timeoutMs: num
 
 /** The call startEarly() started for exactly this command, once; undefined if there is none. */
 export function takeStarted(file: string, argv: readonly string[], timeoutMs: number): Promise<StartedCall> | undefined {
-  const m = (globalThis as unknown as Record<symbol, Map<string, Entry> | undefined>)[KEY];
+  const m = calls(false);
   if (!m?.size) return undefined;
   const key = keyOf(file, argv, timeoutMs);
   const e = m.get(key);

@@ -5,6 +5,7 @@
  * its tools as it always does. Pure but for the inventory lookup it is given.
  */
 import { STATUS_READ_CALLS } from '../agent/collect.js';
+import { commandLine } from '../agent/started-early.js';
 import { parseArgs } from './args.js';
 
 export interface EarlyCall {
@@ -25,9 +26,5 @@ export function earlyReads(argv: string[], current: () => string | null | undefi
   if (positional.length !== 1 || positional[0] !== 'status' || Object.keys(flags).length) return [];
   if (o.cib || o.hosts.length || o.cluster) return [];
   if (!o.local && current() !== null) return [];
-  return STATUS_READ_CALLS.map(([tool, args]) => ({
-    file: o.prefix.length ? o.prefix[0]! : tool,
-    argv: o.prefix.length ? [...o.prefix.slice(1), tool, ...args] : [...args],
-    timeoutMs: o.timeoutMs,
-  }));
+  return STATUS_READ_CALLS.map(([tool, args]) => ({ ...commandLine(o.prefix, tool, args), timeoutMs: o.timeoutMs }));
 }
